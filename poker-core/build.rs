@@ -50,8 +50,9 @@ const STRAIGHT_FLUSH: u32 = 8;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let mut out = String::new();
-    write_rank_table(&mut out);
-    write_flush_table(&mut out);
+    let rank_values = write_rank_hash(&mut out);
+    let flush_values = flush_values();
+    write_class_tables(&mut out, &rank_values, &flush_values);
     let dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(dir.join("eval_tables.rs"), out).expect("OUT_DIR is writable");
 }
@@ -170,8 +171,9 @@ fn spread(sum: u32) -> u32 {
     sum.wrapping_mul(HASH_MULTIPLIER) & ((1 << HASH_BITS) - 1)
 }
 
-/// Builds the row-displacement perfect hash of the rank sums and writes it.
-fn write_rank_table(out: &mut String) {
+/// Builds the row-displacement perfect hash of the rank sums, writes its parameters
+/// and row offsets, and returns the packed value of every slot (`None` for padding).
+fn write_rank_hash(out: &mut String) -> Vec<Option<u32>> {
     let multisets = rank_multisets();
     let mut sums: Vec<u32> = multisets.iter().map(|&(_, sum)| sum).collect();
     sums.sort_unstable();
@@ -255,46 +257,109 @@ fn write_rank_table(out: &mut String) {
         "pub(crate) const RANK_MULTISETS: usize = {};",
         multisets.len()
     );
-    write_array(
-        out,
-        "Where each row of the perfect hash starts in `RANK_VALUES`.",
-        "HASH_ROW_OFFSETS",
-        &offsets,
-    );
-    let values: Vec<u32> = slots.iter().map(|slot| slot.unwrap_or(0)).collect();
-    write_array(
-        out,
-        "Best non-flush packed strength per rank multiset, at `column + HASH_ROW_OFFSETS[row]`.",
-        "RANK_VALUES",
-        &values,
-    );
-}
-
-/// Writes the table from the 13-bit mask of ranks held in one suit to the best flush
-/// or straight flush those cards make (zero for fewer than five cards).
-fn write_flush_table(out: &mut String) {
-    let values: Vec<u32> = (0u32..1 << 13)
-        .map(|mask| {
-            if mask.count_ones() < 5 {
-                return 0;
-            }
-            match straight_top(mask) {
-                Some(top) => pack(STRAIGHT_FLUSH, &[top]),
-                None => pack(FLUSH, &ranks_high_first(mask)[..5]),
-            }
-        })
+    // Stored relative to the row's first spread key, so the lookup is
+    // `spread + offset` (wrapping in u32) with no need to split off the column.
+    let relative: Vec<u32> = offsets
+        .iter()
+        .enumerate()
+        .map(|(row, &offset)| offset.wrapping_sub((row as u32) << ROW_SHIFT))
         .collect();
     write_array(
         out,
-        "Best flush or straight flush per 13-bit mask of one suit's ranks.",
-        "FLUSH_VALUES",
-        &values,
+        "Per row of the perfect hash: the row's start in `RANK_VALUES` minus its first spread key (wrapping).",
+        "HASH_ROW_OFFSETS",
+        "u32",
+        &relative,
+    );
+    slots
+}
+
+/// Writes the strengths as classes: the sorted list of every distinct packed strength
+/// (`CLASS_VALUES`, padded to 8,192 entries so a 13-bit mask indexes it), and both
+/// tables as 16-bit indices into it, which halves their cache footprint.
+fn write_class_tables(out: &mut String, rank_values: &[Option<u32>], flush_values: &[Option<u32>]) {
+    let mut classes: Vec<u32> = rank_values
+        .iter()
+        .chain(flush_values)
+        .flatten()
+        .copied()
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    assert_eq!(classes.len(), 7_462, "every 5-card hand class is reachable");
+    let class_of = |value: &Option<u32>| -> u32 {
+        // Padding slots are never reached by a hand of 5 to 7 cards; class 0 is as
+        // good a filler as any.
+        value.map_or(0, |v| classes.binary_search(&v).map_or(0, |i| i as u32))
+    };
+    let rank_classes: Vec<u32> = rank_values.iter().map(class_of).collect();
+    let flush_classes: Vec<u32> = flush_values.iter().map(class_of).collect();
+    let mut padded = classes.clone();
+    padded.resize(1 << 13, 0);
+    let _ = writeln!(
+        out,
+        "/// Number of distinct hand strengths (equivalence classes of 5-card hands)."
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) const CLASS_COUNT: usize = {};",
+        classes.len()
+    );
+    // A `const`, not a `static`, so that `HandStrength::to_u32` can stay a `const fn`;
+    // it is read at run time only there and in `HandStrength::from_u32`.
+    let _ = write!(
+        out,
+        "/// Every packed strength, ascending (so class order is strength order), padded to 2^13.\n\
+         #[allow(clippy::large_const_arrays)] // Needed in `const fn`s; see build.rs.\n\
+         pub(crate) const CLASS_VALUES: [u32; {}] = [",
+        padded.len()
+    );
+    for (i, value) in padded.iter().enumerate() {
+        if i % 16 == 0 {
+            out.push('\n');
+        }
+        let _ = write!(out, "{value},");
+    }
+    out.push_str("\n];\n");
+    write_array(
+        out,
+        "Class of the best non-flush hand per rank multiset, at `spread + HASH_ROW_OFFSETS[spread >> ROW_SHIFT]`.",
+        "RANK_CLASSES",
+        "u16",
+        &rank_classes,
+    );
+    write_array(
+        out,
+        "Class of the best flush or straight flush per 13-bit mask of one suit's ranks.",
+        "FLUSH_CLASSES",
+        "u16",
+        &flush_classes,
     );
 }
 
-fn write_array(out: &mut String, doc: &str, name: &str, values: &[u32]) {
+/// The best flush or straight flush per 13-bit mask of one suit's ranks (`None` for
+/// fewer than five cards).
+fn flush_values() -> Vec<Option<u32>> {
+    (0u32..1 << 13)
+        .map(|mask| {
+            if mask.count_ones() < 5 {
+                return None;
+            }
+            Some(match straight_top(mask) {
+                Some(top) => pack(STRAIGHT_FLUSH, &[top]),
+                None => pack(FLUSH, &ranks_high_first(mask)[..5]),
+            })
+        })
+        .collect()
+}
+
+fn write_array(out: &mut String, doc: &str, name: &str, ty: &str, values: &[u32]) {
     let _ = writeln!(out, "/// {doc}");
-    let _ = write!(out, "pub(crate) static {name}: [u32; {}] = [", values.len());
+    let _ = write!(
+        out,
+        "pub(crate) static {name}: [{ty}; {}] = [",
+        values.len()
+    );
     for (i, value) in values.iter().enumerate() {
         if i % 16 == 0 {
             out.push('\n');

@@ -2,45 +2,74 @@
 //!
 //! A [`FastHand`] is two machine words that grow by one addition and one OR per card:
 //!
-//! * `key`: bits 0–31 hold the sum of the cards' rank keys, which identifies the
-//!   multiset of ranks; bits 32–47 hold one 4-bit counter per suit, started at 3 so
-//!   that bit 3 of a counter is set exactly when the suit has five cards or more;
-//!   bits 48–51 count the cards.
+//! * `key`: bits 0–15 hold one 4-bit counter per suit, started at 3 so that bit 3 of
+//!   a counter is set exactly when the suit has five cards or more; bits 16–20 count
+//!   the cards, started at 8 so that an eighth card sets bit 20; bits 39–63 hold the
+//!   sum, modulo 2^25, of the cards' rank keys, which identifies the multiset of
+//!   ranks. The rank keys are stored already multiplied by the hash's spreading
+//!   constant: the product distributes over the sum, so the top 25 bits are the
+//!   spread key and evaluation needs no multiplication; at the top of the word the
+//!   sum wraps modulo 2^25 by itself, and its top 14 bits are the hash row.
 //! * `mask`: one bit per card, 16 bits per suit (bit `16 * suit + rank`), so the
 //!   ranks held in one suit are a shift and a mask away.
 //!
 //! Evaluating is then branch-light: with five or more cards of one suit the hand is a
 //! flush or better, and at most seven cards cannot also hold a full house or quads,
-//! so the suit's rank mask indexes the flush table; otherwise the rank sum, spread by
-//! a multiplication, goes through a row-displacement perfect hash into the rank table.
-//! The tables are built by `build.rs` (see [`tables`](super::tables) for their size).
+//! so the suit's rank mask indexes the flush table; otherwise the spread rank key
+//! goes through a row-displacement perfect hash into the rank table. Both tables hold
+//! 16-bit strength classes. They are built by `build.rs` (see
+//! [`tables`](super::tables) for their size).
 
 use core::fmt;
 
 use super::tables::{
-    FLUSH_VALUES, HASH_BITS, HASH_MULTIPLIER, HASH_ROW_OFFSETS, RANK_KEYS, RANK_VALUES, ROW_SHIFT,
+    CLASS_COUNT, CLASS_VALUES, FLUSH_CLASSES, HASH_BITS, HASH_MULTIPLIER, HASH_ROW_OFFSETS,
+    RANK_CLASSES, RANK_KEYS, ROW_SHIFT,
 };
 use super::{
     low, Category, EvalError, HandStrength, LowStrength, ShortDeckStrength, HAND_CARDS_MAX,
     HAND_CARDS_MIN,
 };
-use crate::card::{Card, CardSet, Rank};
+use crate::card::{Card, CardSet, Rank, Suit};
 
-/// Suit counters start at 3, so a counter reaches 8 (bit 3) at five cards of its suit.
-pub(super) const SUIT_COUNTER_BIAS: u64 = 0x3333 << 32;
 /// Bit 3 of each suit counter: set when that suit holds five cards or more.
-const FLUSH_FLAGS: u64 = 0x8888 << 32;
+const FLUSH_FLAGS: u64 = 0x8888;
 /// Where the card count starts in `key`.
-const CARD_COUNT_SHIFT: u32 = 48;
+const CARD_COUNT_SHIFT: u32 = 16;
+/// The card count's starting value: 8 + 8 cards = 16 is the first to reach bit 20.
+const CARD_COUNT_BIAS: u64 = 8;
+/// The card count field (5 bits).
+const CARD_COUNT_FIELD: u64 = 0x1F << CARD_COUNT_SHIFT;
+/// Set in `key` once an eighth card is added.
+const CARD_COUNT_OVERFLOW: u64 = 0x10 << CARD_COUNT_SHIFT;
+/// The count field of a hand of five cards.
+const FIVE_CARDS: u64 = (CARD_COUNT_BIAS + HAND_CARDS_MIN as u64) << CARD_COUNT_SHIFT;
+/// Where the spread rank key starts in `key`: it fills the word's top `HASH_BITS`.
+const SPREAD_SHIFT: u32 = 64 - HASH_BITS;
+/// Suit counters start at 3, and the card count at [`CARD_COUNT_BIAS`].
+pub(super) const SUIT_COUNTER_BIAS: u64 = 0x3333 | CARD_COUNT_BIAS << CARD_COUNT_SHIFT;
 /// The thirteen rank bits of one suit in `mask`.
 const SUIT_RANKS: u64 = 0x1FFF;
 /// Deuce to five in every suit of `mask`: cards the short deck does not have.
 const BELOW_SIX: u64 = 0x000F_000F_000F_000F;
 /// Ranks `A-6-7-8-9`, the lowest straight in the short deck.
 const SHORT_DECK_WHEEL: u32 = (1 << 12) | 0b1111_0000;
-/// Packed strength of a nine-high straight, and of a nine-high straight flush.
-const NINE_HIGH_STRAIGHT: u32 = ((Category::Straight as u32) << 20) | (7 << 16);
-const NINE_HIGH_STRAIGHT_FLUSH: u32 = ((Category::StraightFlush as u32) << 20) | (7 << 16);
+/// Classes of a nine-high straight and of a nine-high straight flush.
+const NINE_HIGH_STRAIGHT: u16 = class_of(((Category::Straight as u32) << 20) | (7 << 16));
+const NINE_HIGH_STRAIGHT_FLUSH: u16 =
+    class_of(((Category::StraightFlush as u32) << 20) | (7 << 16));
+
+/// The class of a packed strength, at compile time (fails the build if there is none).
+const fn class_of(packed: u32) -> u16 {
+    let mut class = 0;
+    while class < CLASS_COUNT {
+        if CLASS_VALUES[class] == packed {
+            return class as u16;
+        }
+        class += 1;
+    }
+    panic!("not the packed value of a hand")
+}
 
 /// What one card adds to a [`FastHand`]: its `key` summand and its `mask` bit.
 #[derive(Clone, Copy)]
@@ -49,17 +78,27 @@ pub(super) struct CardCode {
     pub(super) bit: u64,
 }
 
-/// The code of every card, by card index (`rank * 4 + suit`).
-pub(super) const CARD_CODES: [CardCode; 52] = card_codes();
+/// The code of every card, by card index (`rank * 4 + suit`), padded to 256 entries so
+/// that any `u8` index is in bounds and the lookup needs no check or mask (entries
+/// from 52 up are never used: card indices are below 52). The padding is 3 KB that
+/// is never touched, so it costs no cache.
+pub(super) static CARD_CODES: [CardCode; 256] = card_codes();
 
-const fn card_codes() -> [CardCode; 52] {
-    let mut codes = [CardCode { key: 0, bit: 0 }; 52];
+/// The code of `card`.
+#[inline(always)]
+pub(super) fn card_code(card: Card) -> CardCode {
+    CARD_CODES[usize::from(card.index())]
+}
+
+const fn card_codes() -> [CardCode; 256] {
+    let mut codes = [CardCode { key: 0, bit: 0 }; 256];
     let mut index = 0;
     while index < 52 {
         let rank = index / 4;
         let suit = index % 4;
+        let spread_key = RANK_KEYS[rank].wrapping_mul(HASH_MULTIPLIER) as u64;
         codes[index] = CardCode {
-            key: RANK_KEYS[rank] as u64 | 1 << (32 + 4 * suit) | 1 << CARD_COUNT_SHIFT,
+            key: spread_key << SPREAD_SHIFT | 1 << (4 * suit) | 1 << CARD_COUNT_SHIFT,
             bit: 1 << (16 * suit + rank),
         };
         index += 1;
@@ -73,33 +112,45 @@ pub(super) const fn rank_mask(mask: u64) -> u32 {
     ((mask | mask >> 16 | mask >> 32 | mask >> 48) & SUIT_RANKS) as u32
 }
 
-/// The packed high strength of 5–7 distinct cards given as an accumulated `key`
-/// (with [`SUIT_COUNTER_BIAS`]) and `mask`.
+/// The strength class (see [`HandStrength`]) of 5–7 distinct cards given as an
+/// accumulated `key` (started at [`SUIT_COUNTER_BIAS`]) and `mask`.
 #[inline(always)]
-pub(super) fn high_value(key: u64, mask: u64) -> u32 {
-    let flags = key & FLUSH_FLAGS;
-    if flags != 0 {
-        // Flags sit at bits 35, 39, 43 and 47; only one suit can hold five of seven.
-        let suit = (flags.trailing_zeros() - 35) / 4;
-        FLUSH_VALUES[((mask >> (16 * suit)) & SUIT_RANKS) as usize]
+pub(super) fn high_value(key: u64, mask: u64) -> u16 {
+    if key & FLUSH_FLAGS != 0 {
+        flush_class(key, mask)
     } else {
-        let spread = (key as u32).wrapping_mul(HASH_MULTIPLIER) & ((1 << HASH_BITS) - 1);
-        let row = HASH_ROW_OFFSETS[(spread >> ROW_SHIFT) as usize] as usize;
-        // `build.rs` pads RANK_VALUES so that every row offset plus every column is
-        // inside it, whatever the key: this index cannot be out of bounds.
-        RANK_VALUES[row + (spread & ((1 << ROW_SHIFT) - 1)) as usize]
+        rank_class(key)
     }
 }
 
-/// The packed short-deck strength of 5–7 distinct short-deck cards: the standard
-/// strength, with `A-6-7-8-9` promoted to the nine-high straight (flush).
+/// The class of a hand with five or more cards of one suit: its best flush.
+#[inline(always)]
+fn flush_class(key: u64, mask: u64) -> u16 {
+    // Flags sit at bits 3, 7, 11 and 15; only one suit can hold five of seven.
+    let suit = (key & FLUSH_FLAGS).trailing_zeros() / 4;
+    FLUSH_CLASSES[((mask >> (16 * suit)) & SUIT_RANKS) as usize]
+}
+
+/// The class of the best non-flush hand of the rank multiset in `key`.
+#[inline(always)]
+fn rank_class(key: u64) -> u16 {
+    let spread = (key >> SPREAD_SHIFT) as u32;
+    let offset = HASH_ROW_OFFSETS[(key >> (SPREAD_SHIFT + ROW_SHIFT)) as usize];
+    // `build.rs` pads RANK_CLASSES so that every row start plus every column is
+    // inside it, whatever the key: this index cannot be out of bounds.
+    RANK_CLASSES[spread.wrapping_add(offset) as usize]
+}
+
+/// The short-deck strength class of 5–7 distinct short-deck cards: the standard
+/// class, with `A-6-7-8-9` promoted to the nine-high straight (flush). Classes are
+/// numbered in strength order, so comparing classes compares strengths.
 #[inline]
-fn short_deck_value(key: u64, mask: u64) -> u32 {
+fn short_deck_value(key: u64, mask: u64) -> u16 {
     let flags = key & FLUSH_FLAGS;
     if flags != 0 {
-        let suit = (flags.trailing_zeros() - 35) / 4;
+        let suit = flags.trailing_zeros() / 4;
         let suit_ranks = ((mask >> (16 * suit)) & SUIT_RANKS) as u32;
-        let value = FLUSH_VALUES[suit_ranks as usize];
+        let value = FLUSH_CLASSES[suit_ranks as usize];
         // Any straight flush the standard table found is ten-high or better.
         if suit_ranks & SHORT_DECK_WHEEL == SHORT_DECK_WHEEL && value < NINE_HIGH_STRAIGHT_FLUSH {
             return NINE_HIGH_STRAIGHT_FLUSH;
@@ -163,30 +214,38 @@ impl FastHand {
     /// This hand with `card` added, or an error if the card is already in the hand
     /// ([`EvalError::DuplicateCard`]) or the hand already holds seven cards
     /// ([`EvalError::WrongCardCount`]).
-    #[inline]
+    #[inline(always)]
     pub fn add_card(self, card: Card) -> Result<FastHand, EvalError> {
-        let code = CARD_CODES[card.index() as usize];
-        if self.mask & code.bit != 0 {
-            return Err(EvalError::DuplicateCard(card));
+        let code = card_code(card);
+        let key = self.key.wrapping_add(code.key);
+        // One test for both errors: a repeated card, or an eighth card.
+        if (self.mask & code.bit) | (key & CARD_COUNT_OVERFLOW) != 0 {
+            return Err(self.add_error(card));
         }
-        if self.len() >= HAND_CARDS_MAX {
-            return Err(EvalError::WrongCardCount {
+        Ok(FastHand {
+            key,
+            mask: self.mask | code.bit,
+        })
+    }
+
+    #[cold]
+    fn add_error(self, card: Card) -> EvalError {
+        if self.contains(card) {
+            EvalError::DuplicateCard(card)
+        } else {
+            EvalError::WrongCardCount {
                 min: HAND_CARDS_MIN,
                 max: HAND_CARDS_MAX,
                 got: self.len() + 1,
-            });
+            }
         }
-        Ok(FastHand {
-            key: self.key + code.key,
-            mask: self.mask | code.bit,
-        })
     }
 
     /// The hand holding `cards` (at most seven, all distinct).
     ///
     /// Errors: [`EvalError::WrongCardCount`] for more than seven cards, and
     /// [`EvalError::DuplicateCard`] naming the first repeated card.
-    #[inline]
+    #[inline(always)]
     pub fn from_cards(cards: &[Card]) -> Result<FastHand, EvalError> {
         if cards.len() > HAND_CARDS_MAX {
             return Err(EvalError::WrongCardCount {
@@ -197,16 +256,16 @@ impl FastHand {
         }
         let mut key = SUIT_COUNTER_BIAS;
         let mut mask = 0;
-        for card in cards {
-            let code = CARD_CODES[card.index() as usize];
-            key += code.key;
+        let mut repeats = 0;
+        for &card in cards {
+            let code = card_code(card);
+            key = key.wrapping_add(code.key);
+            repeats |= mask & code.bit;
             mask |= code.bit;
         }
-        // One check for all cards: a repeat sets an existing bit and so loses a card.
-        if mask.count_ones() as usize != cards.len() {
-            let repeated = CardSet::from_distinct(cards).err();
-            // `repeated` is always `Some` here; the fallback keeps this path panic-free.
-            return Err(EvalError::DuplicateCard(repeated.unwrap_or(cards[0])));
+        // One branch for all cards, taken only on bad input.
+        if repeats != 0 {
+            return Err(first_repeat(cards));
         }
         Ok(FastHand { key, mask })
     }
@@ -214,7 +273,7 @@ impl FastHand {
     /// Number of cards in the hand.
     #[inline]
     pub const fn len(self) -> usize {
-        (self.key >> CARD_COUNT_SHIFT) as usize
+        (((self.key & CARD_COUNT_FIELD) >> CARD_COUNT_SHIFT) - CARD_COUNT_BIAS) as usize
     }
 
     /// Whether the hand has no cards.
@@ -223,8 +282,8 @@ impl FastHand {
     }
 
     /// Whether `card` is in the hand.
-    pub const fn contains(self, card: Card) -> bool {
-        self.mask & CARD_CODES[card.index() as usize].bit != 0
+    pub fn contains(self, card: Card) -> bool {
+        self.mask & card_code(card).bit != 0
     }
 
     /// The cards of the hand as a set.
@@ -241,10 +300,89 @@ impl FastHand {
     /// assert_eq!(hand.strength()?.to_string(), "full house, fours full of nines");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn strength(self) -> Result<HandStrength, EvalError> {
         self.check_evaluable()?;
-        Ok(HandStrength(high_value(self.key, self.mask)))
+        Ok(self.strength_of_checked())
+    }
+
+    /// [`strength`](Self::strength) for a hand already known to hold 5 to 7 cards.
+    #[inline(always)]
+    pub(super) fn strength_of_checked(self) -> HandStrength {
+        HandStrength::from_class(high_value(self.key, self.mask))
+    }
+
+    /// Evaluates this hand completed by each card of `cards` that it does not already
+    /// hold, calling `visit` with the card and the strength, in card-index order: the
+    /// fastest way to enumerate the last card (pass [`CardSet::FULL`] for every
+    /// completion).
+    ///
+    /// The hand plus one card must hold 5 to 7 cards, else
+    /// [`EvalError::WrongCardCount`] and `visit` is never called. Cards of one rank
+    /// complete the hand to the same ranks, so the cards of each rank share one
+    /// rank-table lookup (a card that makes a flush looks up its flush instead).
+    ///
+    /// ```
+    /// use poker_core::{parse_cards, CardSet, Category, FastHand};
+    ///
+    /// let six = FastHand::from_cards(&parse_cards("AsKsQsJs2d3c")?)?;
+    /// let rivers: CardSet = parse_cards("Ts Td 9s As")?.into_iter().collect();
+    /// let mut seen = Vec::new();
+    /// six.for_each_completion(rivers, |card, strength| seen.push((card, strength.category())))?;
+    /// // In card-index order; the ace of spades is already in the hand.
+    /// assert_eq!(
+    ///     seen,
+    ///     [
+    ///         ("9s".parse()?, Category::Flush),
+    ///         ("Td".parse()?, Category::Straight),
+    ///         ("Ts".parse()?, Category::StraightFlush),
+    ///     ]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn for_each_completion(
+        self,
+        cards: CardSet,
+        mut visit: impl FnMut(Card, HandStrength),
+    ) -> Result<(), EvalError> {
+        let completed = self.len() + 1;
+        if !(HAND_CARDS_MIN..=HAND_CARDS_MAX).contains(&completed) {
+            return Err(EvalError::WrongCardCount {
+                min: HAND_CARDS_MIN,
+                max: HAND_CARDS_MAX,
+                got: completed,
+            });
+        }
+        let mut rest = cards.bits();
+        while rest != 0 {
+            // The cards of the lowest rank left: indices `first..first + 4`.
+            let first = rest.trailing_zeros() & !3;
+            let mut group = (rest >> first) & 0xF;
+            rest &= !(0xF << first);
+            // Every card of this rank completes the hand to the same rank multiset:
+            // one rank-table lookup serves all of them that make no flush.
+            let non_flush = rank_class(self.key.wrapping_add(CARD_CODES[first as usize].key));
+            while group != 0 {
+                let index = (first + group.trailing_zeros()) as u8;
+                group &= group - 1;
+                let code = CARD_CODES[usize::from(index)];
+                if self.mask & code.bit != 0 {
+                    continue;
+                }
+                let key = self.key.wrapping_add(code.key);
+                let class = if key & FLUSH_FLAGS != 0 {
+                    flush_class(key, self.mask | code.bit)
+                } else {
+                    non_flush
+                };
+                // `index` comes from a CardSet, whose bits are all below 52.
+                if let Some(card) = Card::from_index(index) {
+                    visit(card, HandStrength::from_class(class));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The best short-deck hand the cards make; they must number 5 to 7, with no card
@@ -258,12 +396,12 @@ impl FastHand {
             // always below 52, and the fallback only keeps this path free of panics.
             let card = Card::from_index((bit % 16) * 4 + bit / 16);
             return Err(EvalError::NotInShortDeck(
-                card.unwrap_or(Card::new(Rank::Two, crate::card::Suit::Clubs)),
+                card.unwrap_or(Card::new(Rank::Two, Suit::Clubs)),
             ));
         }
-        Ok(ShortDeckStrength::new(HandStrength(short_deck_value(
-            self.key, self.mask,
-        ))))
+        Ok(ShortDeckStrength::new(HandStrength::from_class(
+            short_deck_value(self.key, self.mask),
+        )))
     }
 
     /// The best ace-to-five eight-or-better low the cards make (5 to 7 of them), or
@@ -273,8 +411,9 @@ impl FastHand {
         Ok(low::best_low8(rank_mask(self.mask)))
     }
 
+    #[inline(always)]
     fn check_evaluable(self) -> Result<(), EvalError> {
-        if self.len() < HAND_CARDS_MIN {
+        if self.key & CARD_COUNT_FIELD < FIVE_CARDS {
             return Err(EvalError::WrongCardCount {
                 min: HAND_CARDS_MIN,
                 max: HAND_CARDS_MAX,
@@ -282,6 +421,21 @@ impl FastHand {
             });
         }
         Ok(())
+    }
+}
+
+/// The error for `cards` that hold a repeated card: kept out of line, off the hot path.
+#[cold]
+#[inline(never)]
+fn first_repeat(cards: &[Card]) -> EvalError {
+    match CardSet::from_distinct(cards) {
+        Err(card) => EvalError::DuplicateCard(card),
+        // Only called when a card repeats; a count error is the safe answer otherwise.
+        Ok(set) => EvalError::WrongCardCount {
+            min: HAND_CARDS_MIN,
+            max: HAND_CARDS_MAX,
+            got: set.len(),
+        },
     }
 }
 

@@ -7,7 +7,7 @@
 //! The public functions run on the fast evaluator ([`FastHand`]): an OMPEval-style
 //! additive hand (a rank-key sum with suit counters, plus a card mask) looked up in a
 //! perfect-hash table and a flush table that `build.rs` generates. The tables take
-//! 401,372 bytes (about 401 KB) of read-only statics; see [`tables`] for the
+//! 266,222 bytes (about 260 KiB) of read-only data; see [`tables`] for the
 //! breakdown. [`reference`] is a slow evaluator written to be obviously correct; the
 //! tests check that both give the same [`HandStrength`] for every 5- and 7-card hand.
 
@@ -108,49 +108,56 @@ impl fmt::Display for Category {
 /// assert!(b > a); // the three kicker beats the deuce
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct HandStrength(u32);
-// Invariant: bits 20..24 hold a category index (< 9); bits 16..20, 12..16, … 0..4
-// hold the tie-breaking rank indices, most significant first, unused ones zero.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HandStrength(u16);
+// Invariant: a class index below `tables::CLASS_COUNT` (7,462). Classes are numbered
+// in strength order; `tables::CLASS_VALUES` maps each to its packed value: category
+// index in bits 20..24, then bits 16..20, 12..16, … 0..4 the tie-breaking rank
+// indices, most significant first, unused ones zero. The fast evaluator's tables hold
+// 16-bit classes, which halves their cache footprint.
 
 impl HandStrength {
-    /// Packs a category and its tie-breaking ranks (most significant first, at most five).
+    /// Packs a category and its tie-breaking ranks (most significant first, at most
+    /// five). They must describe a real hand, as the reference evaluator's always do.
     pub(crate) fn from_parts(category: Category, ranks: &[Rank]) -> HandStrength {
         debug_assert!(ranks.len() <= 5);
         let mut value = (category as u32) << 20;
         for (i, rank) in ranks.iter().take(5).enumerate() {
             value |= u32::from(rank.index()) << (16 - 4 * i);
         }
-        HandStrength(value)
+        let strength = HandStrength::from_u32(value);
+        debug_assert!(strength.is_some(), "{value:#x} is not a hand");
+        strength.unwrap_or(HandStrength(0))
+    }
+
+    /// The strength of the fast evaluator's class `class` (below 7,462).
+    pub(crate) const fn from_class(class: u16) -> HandStrength {
+        HandStrength(class)
     }
 
     /// The packed value: category in bits 20–23, then up to five rank indices of
     /// four bits each, most significant first. Stable across versions.
     pub const fn to_u32(self) -> u32 {
-        self.0
+        tables::CLASS_VALUES[self.0 as usize % tables::CLASS_VALUES.len()]
     }
 
-    /// The strength with this packed value, if it is well formed.
+    /// The strength with this packed value, if it is the packed value of some hand.
     pub fn from_u32(value: u32) -> Option<HandStrength> {
-        let category = Category::from_index(value >> 20)?;
-        let ranks_ok = (0..5).all(|i| (value >> (4 * i)) & 0xF < 13);
-        (ranks_ok).then_some(HandStrength(value)).filter(|_| {
-            // Re-derive the canonical packing to refuse impossible combinations of bits.
-            let ranks = Self::unpack_ranks(value, category);
-            HandStrength::from_parts(category, &ranks).0 == value
-        })
+        let classes = &tables::CLASS_VALUES[..tables::CLASS_COUNT];
+        let class = classes.binary_search(&value).ok()?;
+        Some(HandStrength(u16::try_from(class).ok()?))
     }
 
     /// The hand's category.
     pub fn category(self) -> Category {
-        Category::from_index(self.0 >> 20).expect("invariant: category index below 9")
+        Category::from_index(self.to_u32() >> 20).expect("invariant: category index below 9")
     }
 
     /// The ranks that break ties within the category, most significant first.
     ///
     /// A straight (or straight flush) has one: its top card (a five for the wheel).
     pub fn tie_break_ranks(self) -> Vec<Rank> {
-        Self::unpack_ranks(self.0, self.category())
+        Self::unpack_ranks(self.to_u32(), self.category())
     }
 
     fn unpack_ranks(value: u32, category: Category) -> Vec<Rank> {
@@ -167,6 +174,12 @@ impl HandStrength {
                 Rank::from_index(index as u8).unwrap_or(Rank::Two)
             })
             .collect()
+    }
+}
+
+impl fmt::Debug for HandStrength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HandStrength({:#08x}: {})", self.to_u32(), self)
     }
 }
 
@@ -387,6 +400,7 @@ pub const OMAHA_BOARD_MIN: usize = 3;
 pub const OMAHA_BOARD_MAX: usize = 5;
 
 /// Checks the number of cards first, so a wrong count is reported before a repeat.
+#[inline(always)]
 fn check_length(count: usize) -> Result<(), EvalError> {
     if !(HAND_CARDS_MIN..=HAND_CARDS_MAX).contains(&count) {
         return Err(EvalError::WrongCardCount {
@@ -432,9 +446,12 @@ fn check_omaha(hole: &[Card], board: &[Card]) -> Result<(), EvalError> {
 /// assert_eq!(strength.to_string(), "royal flush");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+// Always inlined: called in hot loops, and a call would return the 32-byte `Result`
+// through memory.
+#[inline(always)]
 pub fn evaluate(cards: &[Card]) -> Result<HandStrength, EvalError> {
     check_length(cards.len())?;
-    FastHand::from_cards(cards)?.strength()
+    Ok(FastHand::from_cards(cards)?.strength_of_checked())
 }
 
 /// The best short-deck hand that 5, 6 or 7 distinct short-deck cards make.
@@ -471,7 +488,9 @@ pub fn evaluate_short_deck(cards: &[Card]) -> Result<ShortDeckStrength, EvalErro
 /// ```
 pub fn evaluate_omaha(hole: &[Card], board: &[Card]) -> Result<HandStrength, EvalError> {
     check_omaha(hole, board)?;
-    Ok(HandStrength(omaha::best_omaha_high(hole, board)))
+    Ok(HandStrength::from_class(omaha::best_omaha_high(
+        hole, board,
+    )))
 }
 
 /// The best ace-to-five eight-or-better low of 5, 6 or 7 cards, or `None` when no

@@ -4,7 +4,7 @@
 //! 10) are summed once; each of the at most 150 five-card hands is then one addition
 //! and one table lookup on the fast path. Lows only need rank masks.
 
-use super::fast::{high_value, rank_mask, CardCode, CARD_CODES, SUIT_COUNTER_BIAS};
+use super::fast::{card_code, high_value, rank_mask, CardCode, SUIT_COUNTER_BIAS};
 use super::low::{best_omaha_low8, low_ranks};
 use super::{LowStrength, OMAHA_BOARD_MAX, OMAHA_HOLE_MAX};
 use crate::card::Card;
@@ -17,7 +17,7 @@ const MAX_BOARD_TRIPLES: usize = 10;
 /// The summed codes of every `k`-subset (`k` 2 or 3) of `cards`, written into `out`;
 /// returns how many there are.
 fn subset_codes<const N: usize>(cards: &[Card], k: usize, out: &mut [CardCode; N]) -> usize {
-    let codes = cards.iter().map(|card| CARD_CODES[card.index() as usize]);
+    let codes = cards.iter().map(|&card| card_code(card));
     let codes: [CardCode; OMAHA_HOLE_MAX] = {
         let mut array = [CardCode { key: 0, bit: 0 }; OMAHA_HOLE_MAX];
         for (slot, code) in array.iter_mut().zip(codes) {
@@ -36,12 +36,18 @@ fn subset_codes<const N: usize>(cards: &[Card], k: usize, out: &mut [CardCode; N
     for i in 0..n {
         for j in i + 1..n {
             if k == 2 {
-                push(codes[i].key + codes[j].key, codes[i].bit | codes[j].bit);
+                push(
+                    codes[i].key.wrapping_add(codes[j].key),
+                    codes[i].bit | codes[j].bit,
+                );
                 continue;
             }
             for l in j + 1..n {
                 push(
-                    codes[i].key + codes[j].key + codes[l].key,
+                    codes[i]
+                        .key
+                        .wrapping_add(codes[j].key)
+                        .wrapping_add(codes[l].key),
                     codes[i].bit | codes[j].bit | codes[l].bit,
                 );
             }
@@ -50,9 +56,9 @@ fn subset_codes<const N: usize>(cards: &[Card], k: usize, out: &mut [CardCode; N
     count
 }
 
-/// The best Omaha high hand as a packed strength. The caller has checked the counts
+/// The best Omaha high hand as a strength class. The caller has checked the counts
 /// (4–6 hole cards, 3–5 board cards) and that all cards are distinct.
-pub(super) fn best_omaha_high(hole: &[Card], board: &[Card]) -> u32 {
+pub(super) fn best_omaha_high(hole: &[Card], board: &[Card]) -> u16 {
     debug_assert!(hole.len() <= OMAHA_HOLE_MAX && board.len() <= OMAHA_BOARD_MAX);
     let mut pairs = [CardCode { key: 0, bit: 0 }; MAX_HOLE_PAIRS];
     let mut triples = [CardCode { key: 0, bit: 0 }; MAX_BOARD_TRIPLES];
@@ -60,9 +66,12 @@ pub(super) fn best_omaha_high(hole: &[Card], board: &[Card]) -> u32 {
     let triple_count = subset_codes(board, 3, &mut triples);
     let mut best = 0;
     for pair in &pairs[..pair_count] {
-        let key = SUIT_COUNTER_BIAS + pair.key;
+        let key = SUIT_COUNTER_BIAS.wrapping_add(pair.key);
         for triple in &triples[..triple_count] {
-            best = best.max(high_value(key + triple.key, pair.bit | triple.bit));
+            best = best.max(high_value(
+                key.wrapping_add(triple.key),
+                pair.bit | triple.bit,
+            ));
         }
     }
     best
@@ -73,7 +82,7 @@ pub(super) fn best_omaha_low(hole: &[Card], board: &[Card]) -> Option<LowStrengt
     let low_mask = |cards: &[Card]| {
         let mask = cards
             .iter()
-            .fold(0, |mask, card| mask | CARD_CODES[card.index() as usize].bit);
+            .fold(0, |mask, &card| mask | card_code(card).bit);
         low_ranks(rank_mask(mask))
     };
     best_omaha_low8(low_mask(hole), low_mask(board))

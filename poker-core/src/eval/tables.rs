@@ -3,12 +3,17 @@
 //! | table | entries | bytes |
 //! |---|---:|---:|
 //! | `HASH_ROW_OFFSETS` (row starts of the perfect hash) | 16,384 × u32 | 65,536 |
-//! | `RANK_VALUES` (best non-flush strength per rank multiset) | 75,767 × u32 | 303,068 |
-//! | `FLUSH_VALUES` (best flush per suit's 13-bit rank mask) | 8,192 × u32 | 32,768 |
+//! | `RANK_CLASSES` (best non-flush class per rank multiset) | 75,767 × u16 | 151,534 |
+//! | `FLUSH_CLASSES` (best flush class per suit's 13-bit rank mask) | 8,192 × u16 | 16,384 |
+//! | `CLASS_VALUES` (packed strength of each of the 7,462 classes, padded) | 8,192 × u32 | 32,768 |
 //!
-//! About 401 KB in all, in read-only statics; nothing is computed at run time. The
-//! 73,775 rank multisets of 5–7 cards fill 97 % of `RANK_VALUES`; the rest is padding
-//! that keeps every possible hashed key inside the table. A test checks these sizes.
+//! 266,222 bytes (about 260 KiB) in all, in read-only data; nothing is computed at run
+//! time. Two small tables live with the code that uses them: the per-card codes
+//! (`fast.rs`, 256 × 16 = 4,096 bytes, of which the 52 real cards use 832) and the
+//! eight-or-better lows (`low.rs`, 256 × u32 = 1,024 bytes), for 271,342 bytes in all.
+//! The 73,775 rank multisets of 5–7 cards fill 97 % of `RANK_CLASSES`; the rest is
+//! padding that keeps every possible hashed key inside the table. A test checks these
+//! sizes.
 
 include!(concat!(env!("OUT_DIR"), "/eval_tables.rs"));
 
@@ -19,10 +24,24 @@ mod tests {
     #[test]
     fn table_sizes_match_the_documentation() {
         assert_eq!(HASH_ROW_OFFSETS.len(), 16_384);
-        assert_eq!(RANK_VALUES.len(), 75_767);
-        assert_eq!(FLUSH_VALUES.len(), 8_192);
+        assert_eq!(RANK_CLASSES.len(), 75_767);
+        assert_eq!(FLUSH_CLASSES.len(), 8_192);
+        assert_eq!(CLASS_VALUES.len(), 8_192);
+        assert_eq!(CLASS_COUNT, 7_462);
         assert_eq!(RANK_MULTISETS, 73_775);
-        let bytes = 4 * (HASH_ROW_OFFSETS.len() + RANK_VALUES.len() + FLUSH_VALUES.len());
-        assert_eq!(bytes, 401_372);
+        let bytes = 4 * HASH_ROW_OFFSETS.len()
+            + 2 * RANK_CLASSES.len()
+            + 2 * FLUSH_CLASSES.len()
+            + 4 * CLASS_VALUES.len();
+        assert_eq!(bytes, 266_222);
+        assert_eq!(
+            core::mem::size_of_val(&super::super::fast::CARD_CODES),
+            4_096
+        );
+    }
+
+    #[test]
+    fn classes_ascend_so_class_order_is_strength_order() {
+        assert!(CLASS_VALUES[..CLASS_COUNT].windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -1,0 +1,180 @@
+//! `evaluator-bench`: poker-core's 7-card evaluator against crates.io peers, side by side.
+//!
+//! Run with `cargo run --release -p fairdeal-bench -- [--runs N] [--random-hands N]`.
+//! Each measurement is repeated `--runs` times (contenders interleaved, so a noisy
+//! neighbour hurts all of them alike) and the median is reported as a markdown table.
+
+mod contenders;
+mod random_hands;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use contenders::{Contender, PokerCore, PokerCorePerCard, Pokers, RsPoker};
+use random_hands::{random_hands, HAND_SIZE};
+
+/// C(52, 7): every 7-card hand.
+const ALL_SEVEN_CARD_HANDS: f64 = 133_784_560.0;
+/// Default repetitions per measurement.
+const DEFAULT_RUNS: usize = 5;
+/// Default number of random hands; each run evaluates them `RANDOM_PASSES` times.
+const DEFAULT_RANDOM_HANDS: usize = 2_000_000;
+/// Passes over the random array per run (the array stays the same).
+const RANDOM_PASSES: usize = 10;
+/// Upper bounds on the arguments, so a typo cannot ask for hours or gigabytes.
+const MAX_RUNS: usize = 101;
+const MAX_RANDOM_HANDS: usize = 50_000_000;
+/// Seed of the random hands: fixed, so every run times the same hands.
+const RANDOM_SEED: u64 = 0x5EED_F00D;
+
+struct Options {
+    runs: usize,
+    random_hands: usize,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        runs: DEFAULT_RUNS,
+        random_hands: DEFAULT_RANDOM_HANDS,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = |max: usize| -> Result<usize, String> {
+            let text = args.next().ok_or(format!("{flag} needs a value"))?;
+            let n: usize = text
+                .parse()
+                .map_err(|_| format!("{flag}: bad number {text:?}"))?;
+            if n == 0 || n > max {
+                return Err(format!("{flag} must be between 1 and {max}"));
+            }
+            Ok(n)
+        };
+        match flag.as_str() {
+            "--runs" => options.runs = value(MAX_RUNS)?,
+            "--random-hands" => options.random_hands = value(MAX_RANDOM_HANDS)?,
+            _ => {
+                return Err(format!(
+                    "unknown argument {flag:?} (use --runs N, --random-hands N)"
+                ))
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// Median of the measured rates.
+fn median(mut rates: Vec<f64>) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
+}
+
+/// Millions of evaluations per second of one call of `work`.
+fn measure(evaluations: f64, work: impl FnOnce() -> u64) -> f64 {
+    let start = Instant::now();
+    black_box(work());
+    evaluations / start.elapsed().as_secs_f64() / 1e6
+}
+
+/// One contender's prepared hands and its collected rates.
+struct Results<C: Contender> {
+    hands: Vec<C::Prepared>,
+    enumeration: Vec<f64>,
+    random: Vec<f64>,
+}
+
+impl<C: Contender> Results<C> {
+    fn new(hands: &[[u8; HAND_SIZE]]) -> Results<C> {
+        Results {
+            hands: C::prepare(hands),
+            enumeration: Vec::new(),
+            random: Vec::new(),
+        }
+    }
+
+    fn run_once(&mut self) {
+        self.enumeration
+            .push(measure(ALL_SEVEN_CARD_HANDS, C::enumerate_all));
+        let hands = &self.hands;
+        let evaluations = (hands.len() * RANDOM_PASSES) as f64;
+        self.random.push(measure(evaluations, || {
+            (0..RANDOM_PASSES).fold(0u64, |sum, _| {
+                sum.wrapping_add(C::evaluate_random(black_box(hands)))
+            })
+        }));
+    }
+
+    fn medians(&self) -> (f64, f64) {
+        (
+            median(self.enumeration.clone()),
+            median(self.random.clone()),
+        )
+    }
+}
+
+/// Whether two evaluators order every adjacent pair of hands the same way.
+fn same_order(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len()
+        && a.windows(2)
+            .zip(b.windows(2))
+            .all(|(x, y)| x[0].cmp(&x[1]) == y[0].cmp(&y[1]))
+}
+
+fn main() {
+    let options = match parse_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("evaluator-bench: {message}");
+            std::process::exit(2);
+        }
+    };
+    let hands = random_hands(options.random_hands, RANDOM_SEED);
+    let mut ours = Results::<PokerCore>::new(&hands);
+    let mut ours_per_card = Results::<PokerCorePerCard>::new(&hands);
+    let mut pokers = Results::<Pokers>::new(&hands);
+    let mut rs_poker = Results::<RsPoker>::new(&hands);
+
+    // The adapters are only fair if they evaluate the same hands: check that all three
+    // libraries rank the random hands in the same order before timing anything.
+    let reference = PokerCore::ordered_values(&ours.hands);
+    let agree_pokers = same_order(&reference, &Pokers::ordered_values(&pokers.hands));
+    let agree_rs_poker = same_order(&reference, &RsPoker::ordered_values(&rs_poker.hands));
+    if !(agree_pokers && agree_rs_poker) {
+        eprintln!("evaluator-bench: the contenders disagree on the order of the random hands");
+        std::process::exit(1);
+    }
+
+    for run in 0..options.runs {
+        eprintln!("run {}/{}", run + 1, options.runs);
+        ours.run_once();
+        ours_per_card.run_once();
+        pokers.run_once();
+        rs_poker.run_once();
+    }
+
+    let rows = [
+        (PokerCore::NAME, ours.medians()),
+        (PokerCorePerCard::NAME, ours_per_card.medians()),
+        (Pokers::NAME, pokers.medians()),
+        (RsPoker::NAME, rs_poker.medians()),
+    ];
+    println!(
+        "Median of {} runs; random order: {} pre-generated hands × {} passes.\n",
+        options.runs, options.random_hands, RANDOM_PASSES
+    );
+    println!("| evaluator | all 133,784,560 hands, enumeration order (M evals/s) | random hands (M evals/s) |");
+    println!("|---|---:|---:|");
+    for (name, (enumeration, random)) in &rows {
+        println!("| {name} | {enumeration:.0} | {random:.0} |");
+    }
+    println!("\n| ratio | enumeration order | random order |");
+    println!("|---|---:|---:|");
+    for (ours_name, (ours_enum, ours_random)) in &rows[..2] {
+        for (peer_name, (peer_enum, peer_random)) in &rows[2..] {
+            println!(
+                "| {ours_name} / {peer_name} | {:.2} | {:.2} |",
+                ours_enum / peer_enum,
+                ours_random / peer_random
+            );
+        }
+    }
+}
