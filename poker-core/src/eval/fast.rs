@@ -4,7 +4,8 @@
 //!
 //! * `key`: bits 0–15 hold one 4-bit counter per suit, started at 3 so that bit 3 of
 //!   a counter is set exactly when the suit has five cards or more; bits 16–20 count
-//!   the cards, started at 8 so that an eighth card sets bit 20; bits 39–63 hold the
+//!   the cards, started at 8 so that an eighth card sets bit 20, and bits 21–24
+//!   count them again from 3, so that bit 24 means "five or more"; bits 39–63 hold the
 //!   sum, modulo 2^25, of the cards' rank keys, which identifies the multiset of
 //!   ranks. The rank keys are stored already multiplied by the hash's spreading
 //!   constant: the product distributes over the sum, so the top 25 bits are the
@@ -42,12 +43,19 @@ const CARD_COUNT_BIAS: u64 = 8;
 const CARD_COUNT_FIELD: u64 = 0x1F << CARD_COUNT_SHIFT;
 /// Set in `key` once an eighth card is added.
 const CARD_COUNT_OVERFLOW: u64 = 0x10 << CARD_COUNT_SHIFT;
-/// The count field of a hand of five cards.
-const FIVE_CARDS: u64 = (CARD_COUNT_BIAS + HAND_CARDS_MIN as u64) << CARD_COUNT_SHIFT;
+/// A second card counter, started at 3 so that its bit 3 is set from the fifth card
+/// on: "enough cards to evaluate" is then one bit test.
+const FIVE_COUNTER_SHIFT: u32 = 21;
+/// Set in `key` when the hand holds five cards or more.
+const FIVE_CARDS_FLAG: u64 = 8 << FIVE_COUNTER_SHIFT;
+/// What one card adds to the two card counters.
+const ONE_CARD: u64 = 1 << CARD_COUNT_SHIFT | 1 << FIVE_COUNTER_SHIFT;
 /// Where the spread rank key starts in `key`: it fills the word's top `HASH_BITS`.
 const SPREAD_SHIFT: u32 = 64 - HASH_BITS;
-/// Suit counters start at 3, and the card count at [`CARD_COUNT_BIAS`].
-pub(super) const SUIT_COUNTER_BIAS: u64 = 0x3333 | CARD_COUNT_BIAS << CARD_COUNT_SHIFT;
+/// Suit counters start at 3, the card count at [`CARD_COUNT_BIAS`] and the
+/// five-card counter at 3.
+pub(super) const SUIT_COUNTER_BIAS: u64 =
+    0x3333 | CARD_COUNT_BIAS << CARD_COUNT_SHIFT | 3 << FIVE_COUNTER_SHIFT;
 /// The thirteen rank bits of one suit in `mask`.
 const SUIT_RANKS: u64 = 0x1FFF;
 /// Deuce to five in every suit of `mask`: cards the short deck does not have.
@@ -98,7 +106,7 @@ const fn card_codes() -> [CardCode; 256] {
         let suit = index % 4;
         let spread_key = RANK_KEYS[rank].wrapping_mul(HASH_MULTIPLIER) as u64;
         codes[index] = CardCode {
-            key: spread_key << SPREAD_SHIFT | 1 << (4 * suit) | 1 << CARD_COUNT_SHIFT,
+            key: spread_key << SPREAD_SHIFT | 1 << (4 * suit) | ONE_CARD,
             bit: 1 << (16 * suit + rank),
         };
         index += 1;
@@ -256,15 +264,17 @@ impl FastHand {
         }
         let mut key = SUIT_COUNTER_BIAS;
         let mut mask = 0;
-        let mut repeats = 0;
+        let mut bit_sum = 0u64;
         for &card in cards {
             let code = card_code(card);
             key = key.wrapping_add(code.key);
-            repeats |= mask & code.bit;
             mask |= code.bit;
+            bit_sum = bit_sum.wrapping_add(code.bit);
         }
-        // One branch for all cards, taken only on bad input.
-        if repeats != 0 {
+        // One check for all cards: single bits add up to their OR exactly when no two
+        // are the same (a repeat carries). One addition per card; the branch is taken
+        // only on bad input.
+        if bit_sum != mask {
             return Err(first_repeat(cards));
         }
         Ok(FastHand { key, mask })
@@ -413,7 +423,7 @@ impl FastHand {
 
     #[inline(always)]
     fn check_evaluable(self) -> Result<(), EvalError> {
-        if self.key & CARD_COUNT_FIELD < FIVE_CARDS {
+        if self.key & FIVE_CARDS_FLAG == 0 {
             return Err(EvalError::WrongCardCount {
                 min: HAND_CARDS_MIN,
                 max: HAND_CARDS_MAX,
