@@ -39,6 +39,7 @@ pub(crate) struct PokerCore;
 pub(crate) struct PokerCorePerCard;
 
 impl PokerCore {
+    #[inline(never)]
     fn enumerate_checked() -> Result<u64, EvalError> {
         let deck: Vec<Card> = Card::all().collect();
         // The cards after each index, the candidates for the last card.

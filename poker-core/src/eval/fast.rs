@@ -11,8 +11,10 @@
 //!   constant: the product distributes over the sum, so the top 25 bits are the
 //!   spread key and evaluation needs no multiplication; at the top of the word the
 //!   sum wraps modulo 2^25 by itself, and its top 14 bits are the hash row.
-//! * `mask`: one bit per card, 16 bits per suit (bit `16 * suit + rank`), so the
-//!   ranks held in one suit are a shift and a mask away.
+//! * `mask`: one bit per card at the card's index (`rank * 4 + suit`), the same
+//!   layout as [`CardSet`], so a set of candidate cards is filtered against the hand
+//!   in one operation. The ranks held in one suit (needed only for flushes) are
+//!   gathered from every fourth bit by a few shifts.
 //!
 //! Evaluating is then branch-light: with five or more cards of one suit the hand is a
 //! flush or better, and at most seven cards cannot also hold a full house or quads,
@@ -56,10 +58,14 @@ const SPREAD_SHIFT: u32 = 64 - HASH_BITS;
 /// five-card counter at 3.
 pub(super) const SUIT_COUNTER_BIAS: u64 =
     0x3333 | CARD_COUNT_BIAS << CARD_COUNT_SHIFT | 3 << FIVE_COUNTER_SHIFT;
-/// The thirteen rank bits of one suit in `mask`.
+/// The thirteen rank bits of a gathered suit.
 const SUIT_RANKS: u64 = 0x1FFF;
-/// Deuce to five in every suit of `mask`: cards the short deck does not have.
-const BELOW_SIX: u64 = 0x000F_000F_000F_000F;
+/// One bit per rank (bits 0, 4, … 48): the clubs of `mask`, or any suit shifted down.
+const EVERY_FOURTH_BIT: u64 = 0x0001_1111_1111_1111;
+/// A suit index that matches no card.
+const NO_SUIT: u32 = 4;
+/// Deuces to fives (card indices 0–15): cards the short deck does not have.
+const BELOW_SIX: u64 = 0xFFFF;
 /// Ranks `A-6-7-8-9`, the lowest straight in the short deck.
 const SHORT_DECK_WHEEL: u32 = (1 << 12) | 0b1111_0000;
 /// Classes of a nine-high straight and of a nine-high straight flush.
@@ -107,7 +113,7 @@ const fn card_codes() -> [CardCode; 256] {
         let spread_key = RANK_KEYS[rank].wrapping_mul(HASH_MULTIPLIER) as u64;
         codes[index] = CardCode {
             key: spread_key << SPREAD_SHIFT | 1 << (4 * suit) | ONE_CARD,
-            bit: 1 << (16 * suit + rank),
+            bit: 1 << index,
         };
         index += 1;
     }
@@ -117,7 +123,24 @@ const fn card_codes() -> [CardCode; 256] {
 /// The 13-bit mask of ranks present in any suit.
 #[inline(always)]
 pub(super) const fn rank_mask(mask: u64) -> u32 {
-    ((mask | mask >> 16 | mask >> 32 | mask >> 48) & SUIT_RANKS) as u32
+    gather_ranks(mask | mask >> 1 | mask >> 2 | mask >> 3)
+}
+
+/// The 13-bit rank mask of the cards of `suit` in `mask`.
+#[inline(always)]
+const fn suit_ranks(mask: u64, suit: u32) -> u32 {
+    gather_ranks(mask >> suit)
+}
+
+/// Packs bits 0, 4, 8, … 48 of `spaced` into bits 0–12 (rank order), halving the
+/// gaps at each step: pairs, then nibbles, then bytes, then the two halves.
+#[inline(always)]
+const fn gather_ranks(spaced: u64) -> u32 {
+    let x = spaced & EVERY_FOURTH_BIT;
+    let x = (x | x >> 3) & 0x0001_0303_0303_0303;
+    let x = (x | x >> 6) & 0x0001_000F_000F_000F;
+    let x = (x | x >> 12) & 0x0001_00FF_0000_00FF;
+    ((x | x >> 24) & SUIT_RANKS) as u32
 }
 
 /// The strength class (see [`HandStrength`]) of 5–7 distinct cards given as an
@@ -136,7 +159,7 @@ pub(super) fn high_value(key: u64, mask: u64) -> u16 {
 fn flush_class(key: u64, mask: u64) -> u16 {
     // Flags sit at bits 3, 7, 11 and 15; only one suit can hold five of seven.
     let suit = (key & FLUSH_FLAGS).trailing_zeros() / 4;
-    FLUSH_CLASSES[((mask >> (16 * suit)) & SUIT_RANKS) as usize]
+    FLUSH_CLASSES[suit_ranks(mask, suit) as usize]
 }
 
 /// The class of the best non-flush hand of the rank multiset in `key`.
@@ -157,7 +180,7 @@ fn short_deck_value(key: u64, mask: u64) -> u16 {
     let flags = key & FLUSH_FLAGS;
     if flags != 0 {
         let suit = flags.trailing_zeros() / 4;
-        let suit_ranks = ((mask >> (16 * suit)) & SUIT_RANKS) as u32;
+        let suit_ranks = suit_ranks(mask, suit);
         let value = FLUSH_CLASSES[suit_ranks as usize];
         // Any straight flush the standard table found is ten-high or better.
         if suit_ranks & SHORT_DECK_WHEEL == SHORT_DECK_WHEEL && value < NINE_HIGH_STRAIGHT_FLUSH {
@@ -298,7 +321,10 @@ impl FastHand {
 
     /// The cards of the hand as a set.
     pub fn cards(self) -> CardSet {
-        Card::all().filter(|&card| self.contains(card)).collect()
+        CardSet::FULL
+            .iter()
+            .filter(|&card| self.contains(card))
+            .collect()
     }
 
     /// The best high hand the cards make; they must number 5 to 7.
@@ -364,7 +390,27 @@ impl FastHand {
                 got: completed,
             });
         }
-        let mut rest = cards.bits();
+        // Same layout as CardSet: the cards already held drop out in one step.
+        let mut rest = cards.bits() & !self.mask;
+        if self.key & FLUSH_FLAGS != 0 {
+            // Already five of a suit (rare): every completion is a flush or better.
+            while rest != 0 {
+                let index = rest.trailing_zeros() as u8;
+                rest &= rest - 1;
+                let code = CARD_CODES[usize::from(index)];
+                let class = high_value(self.key.wrapping_add(code.key), self.mask | code.bit);
+                visit(card_at(index), HandStrength::from_class(class));
+            }
+            return Ok(());
+        }
+        // The suit with four cards, if any: only a card of that suit makes a flush.
+        // Its counter reads 7, and adding one to every counter sets bit 3 for it
+        // alone (no counter exceeds 7 here, so nothing carries).
+        let four_of_a_suit = (self.key + 0x1111) & FLUSH_FLAGS;
+        let flush_suit = match four_of_a_suit {
+            0 => NO_SUIT,
+            flags => flags.trailing_zeros() / 4,
+        };
         while rest != 0 {
             // The cards of the lowest rank left: indices `first..first + 4`.
             let first = rest.trailing_zeros() & !3;
@@ -374,22 +420,16 @@ impl FastHand {
             // one rank-table lookup serves all of them that make no flush.
             let non_flush = rank_class(self.key.wrapping_add(CARD_CODES[first as usize].key));
             while group != 0 {
-                let index = (first + group.trailing_zeros()) as u8;
+                let suit = group.trailing_zeros();
                 group &= group - 1;
-                let code = CARD_CODES[usize::from(index)];
-                if self.mask & code.bit != 0 {
-                    continue;
-                }
-                let key = self.key.wrapping_add(code.key);
-                let class = if key & FLUSH_FLAGS != 0 {
-                    flush_class(key, self.mask | code.bit)
+                let index = (first + suit) as u8;
+                let class = if suit == flush_suit {
+                    let code = CARD_CODES[usize::from(index)];
+                    flush_class(self.key.wrapping_add(code.key), self.mask | code.bit)
                 } else {
                     non_flush
                 };
-                // `index` comes from a CardSet, whose bits are all below 52.
-                if let Some(card) = Card::from_index(index) {
-                    visit(card, HandStrength::from_class(class));
-                }
+                visit(card_at(index), HandStrength::from_class(class));
             }
         }
         Ok(())
@@ -401,10 +441,9 @@ impl FastHand {
         self.check_evaluable()?;
         let below_six = self.mask & BELOW_SIX;
         if below_six != 0 {
-            let bit = below_six.trailing_zeros() as u8;
-            // Bit `16 * suit + rank` is the card with index `rank * 4 + suit`; it is
-            // always below 52, and the fallback only keeps this path free of panics.
-            let card = Card::from_index((bit % 16) * 4 + bit / 16);
+            // The lowest such bit is a card index below 16; the fallback only keeps
+            // this path free of panics.
+            let card = Card::from_index(below_six.trailing_zeros() as u8);
             return Err(EvalError::NotInShortDeck(
                 card.unwrap_or(Card::new(Rank::Two, Suit::Clubs)),
             ));
@@ -432,6 +471,15 @@ impl FastHand {
         }
         Ok(())
     }
+}
+
+/// The card with index `index`, which comes from a [`CardSet`] and so is below 52.
+///
+/// The fallback is never used; it keeps the call unconditional, so that a caller's
+/// running result does not pick up a dependency on this check.
+#[inline(always)]
+fn card_at(index: u8) -> Card {
+    Card::from_index(index).unwrap_or(Card::new(Rank::Two, Suit::Clubs))
 }
 
 /// The error for `cards` that hold a repeated card: kept out of line, off the hot path.
