@@ -1,6 +1,6 @@
 //! `evaluator-bench`: poker-core's 7-card evaluator against crates.io peers, side by side.
 //!
-//! Run with `cargo run --release -p fairdeal-bench -- [--runs N] [--random-hands N]`.
+//! Run with `cargo run --release -p fairdeal-bench-evaluator -- [--runs N] [--random-hands N]`.
 //! Each measurement is repeated `--runs` times (contenders interleaved, so a noisy
 //! neighbour hurts all of them alike) and the median is reported as a markdown table.
 
