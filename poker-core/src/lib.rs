@@ -28,5 +28,5 @@ pub use dealing::{DealLayout, DealingOrder, UnknownDealingOrder};
 pub use deck::{Deck, DeckError, DeckKind};
 pub use eval::{
     evaluate, evaluate_low8, evaluate_omaha, evaluate_omaha_low8, evaluate_short_deck, Category,
-    EvalError, HandStrength, LowStrength, ShortDeckStrength,
+    EvalError, FastHand, HandStrength, LowStrength, ShortDeckStrength,
 };

@@ -3,8 +3,21 @@
 //! Every evaluator returns a strength that is totally ordered (greater is better)
 //! and knows its [`Category`] and a human description. Input is checked: wrong card
 //! counts and repeated cards are typed errors, never panics.
+//!
+//! The public functions run on the fast evaluator ([`FastHand`]): an OMPEval-style
+//! additive hand (a rank-key sum with suit counters, plus a card mask) looked up in a
+//! perfect-hash table and a flush table that `build.rs` generates. The tables take
+//! 401,372 bytes (about 401 KB) of read-only statics; see [`tables`] for the
+//! breakdown. [`reference`] is a slow evaluator written to be obviously correct; the
+//! tests check that both give the same [`HandStrength`] for every 5- and 7-card hand.
 
+mod fast;
+mod low;
+mod omaha;
 pub mod reference;
+pub mod tables;
+
+pub use fast::FastHand;
 
 use core::cmp::Ordering;
 use core::fmt;
@@ -373,15 +386,16 @@ pub const OMAHA_BOARD_MIN: usize = 3;
 /// Most board cards (the river).
 pub const OMAHA_BOARD_MAX: usize = 5;
 
-fn check_count(cards: &[Card]) -> Result<CardSet, EvalError> {
-    if !(HAND_CARDS_MIN..=HAND_CARDS_MAX).contains(&cards.len()) {
+/// Checks the number of cards first, so a wrong count is reported before a repeat.
+fn check_length(count: usize) -> Result<(), EvalError> {
+    if !(HAND_CARDS_MIN..=HAND_CARDS_MAX).contains(&count) {
         return Err(EvalError::WrongCardCount {
             min: HAND_CARDS_MIN,
             max: HAND_CARDS_MAX,
-            got: cards.len(),
+            got: count,
         });
     }
-    CardSet::from_distinct(cards).map_err(EvalError::DuplicateCard)
+    Ok(())
 }
 
 fn check_omaha(hole: &[Card], board: &[Card]) -> Result<(), EvalError> {
@@ -419,17 +433,29 @@ fn check_omaha(hole: &[Card], board: &[Card]) -> Result<(), EvalError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn evaluate(cards: &[Card]) -> Result<HandStrength, EvalError> {
-    check_count(cards)?;
-    Ok(reference::best_high(cards, reference::Straights::Standard))
+    check_length(cards.len())?;
+    FastHand::from_cards(cards)?.strength()
 }
 
 /// The best short-deck hand that 5, 6 or 7 distinct short-deck cards make.
+///
+/// A card below the six is [`EvalError::NotInShortDeck`] (the first one given).
+///
+/// ```
+/// use poker_core::{evaluate_short_deck, parse_cards};
+///
+/// let wheel = evaluate_short_deck(&parse_cards("Ah6c7d8s9h")?)?;
+/// assert_eq!(wheel.to_string(), "straight, nine high");
+/// assert!(evaluate_short_deck(&parse_cards("Ah2c7d8s9h")?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn evaluate_short_deck(cards: &[Card]) -> Result<ShortDeckStrength, EvalError> {
-    check_count(cards)?;
+    check_length(cards.len())?;
+    let hand = FastHand::from_cards(cards)?;
     if let Some(&card) = cards.iter().find(|&&c| !DeckKind::Short.contains(c)) {
         return Err(EvalError::NotInShortDeck(card));
     }
-    Ok(ShortDeckStrength::new(reference::best_short_deck(cards)))
+    hand.short_deck_strength()
 }
 
 /// The best Omaha high hand: exactly two of the 4–6 hole cards with exactly three of
@@ -445,14 +471,23 @@ pub fn evaluate_short_deck(cards: &[Card]) -> Result<ShortDeckStrength, EvalErro
 /// ```
 pub fn evaluate_omaha(hole: &[Card], board: &[Card]) -> Result<HandStrength, EvalError> {
     check_omaha(hole, board)?;
-    Ok(reference::best_omaha(hole, board))
+    Ok(HandStrength(omaha::best_omaha_high(hole, board)))
 }
 
 /// The best ace-to-five eight-or-better low of 5, 6 or 7 cards, or `None` when no
-/// five of them qualify.
+/// five of them qualify. Straights and flushes do not count against a low.
+///
+/// ```
+/// use poker_core::{evaluate_low8, parse_cards};
+///
+/// let low = evaluate_low8(&parse_cards("As2d3h4c5sKdKc")?)?;
+/// assert_eq!(low.map(|l| l.to_string()), Some("5-4-3-2-A low".to_string()));
+/// assert_eq!(evaluate_low8(&parse_cards("As2d3h9c9sKdKc")?)?, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn evaluate_low8(cards: &[Card]) -> Result<Option<LowStrength>, EvalError> {
-    check_count(cards)?;
-    Ok(reference::best_low8(cards))
+    check_length(cards.len())?;
+    FastHand::from_cards(cards)?.low8()
 }
 
 /// The best Omaha eight-or-better low (exactly two hole cards and three board cards),
@@ -462,7 +497,7 @@ pub fn evaluate_omaha_low8(
     board: &[Card],
 ) -> Result<Option<LowStrength>, EvalError> {
     check_omaha(hole, board)?;
-    Ok(reference::best_omaha_low8(hole, board))
+    Ok(omaha::best_omaha_low(hole, board))
 }
 
 #[cfg(test)]
