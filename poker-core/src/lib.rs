@@ -22,6 +22,7 @@ pub mod card;
 pub mod dealing;
 pub mod deck;
 pub mod eval;
+pub mod phh;
 
 pub use card::{format_cards, parse_cards, Card, CardSet, ParseCardError, Rank, Suit};
 pub use dealing::{DealLayout, DealingOrder, UnknownDealingOrder};
