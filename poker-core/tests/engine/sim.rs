@@ -1,0 +1,1 @@
+//! A seeded random-hand simulator checking engine properties over many hands.
