@@ -7,20 +7,32 @@
 #![deny(missing_docs)]
 
 mod cards_text;
+mod chain;
+mod deal;
 mod derive;
 mod digest;
+#[doc(hidden)]
+pub mod doc_support;
 mod encoding;
+mod json;
 mod keys;
+mod protocol;
 mod records;
+mod replay;
 mod seeds;
 mod setup;
 mod shuffle;
 mod signed;
+mod verify;
 
+pub use chain::{verify_chain, ChainError, SignatureMode, MAX_BATCH_RECORDS};
+pub use deal::{dealt_cards, BOARD_LENGTHS, BOARD_STREETS};
 pub use derive::{deck_key, deck_key_message, DeckKey, DeriveError, KeyStream, WordSource};
 pub use digest::{ClientCommitment, KeyId, RecordHash, ServerCommitment, SignatureBytes};
 pub use encoding::{tags, DecodeError};
+pub use json::MAX_JSON_BYTES;
 pub use keys::{KeyError, KeyRing, KeyRotation, PublicKey, ServerKey, MAX_KEY_ROTATIONS};
+pub use protocol::{HandSession, ProtocolError};
 pub use records::{
     Announcement, CommitEntry, CommitList, FinalStack, HandOutcome, HandRecord, HandStatus,
     HoleCards, LoggedAction, RecordedAction, Reveal, SeedOrigin, SignedHandRecord, TamperAccess,
@@ -36,6 +48,7 @@ pub use shuffle::{
     MAX_REJECTIONS_PER_DRAW,
 };
 pub use signed::{Header, Signed, MAX_MESSAGE_BYTES};
+pub use verify::{verify, Predecessor, SignedPart, VerifiedHand, VerifyError};
 
 /// The protocol version written into every hashed and signed message.
 pub const PROTOCOL_VERSION: u16 = 1;
