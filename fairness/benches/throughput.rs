@@ -114,7 +114,9 @@ fn main() {
     let single_floor = measure(|_| {
         for (message, signature) in &parts {
             let signature = Signature::from_bytes(signature.as_bytes());
-            verifying.verify_strict(black_box(message), &signature).unwrap();
+            verifying
+                .verify_strict(black_box(message), &signature)
+                .unwrap();
         }
     });
     row(
