@@ -34,20 +34,10 @@ async fn main() -> anyhow::Result<()> {
     let mut interrupt = signal(SignalKind::interrupt()).context("installing SIGINT handler")?;
     let mut terminate = signal(SignalKind::terminate()).context("installing SIGTERM handler")?;
 
-    let key = app.state().key();
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "poker-server listening on http://{addr}")?;
-    writeln!(out, "server public key (ed25519): {}", key.public_key_hex())?;
-    writeln!(out, "server key id: {}", key.key_id_hex())?;
-    if app.key_origin() == KeyOrigin::Created {
-        writeln!(
-            out,
-            "a new signing key was created in {}",
-            app.state().config().data_dir().display()
-        )?;
+    // The banner is for people and supervisors; a closed stdout must not stop the server.
+    if let Err(err) = print_banner(&app, addr) {
+        tracing::warn!(%err, "could not print the start-up banner");
     }
-    out.flush()?;
-    drop(out);
 
     let shutdown = async move {
         tokio::select! {
@@ -59,4 +49,21 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("closing the store")?;
     Ok(())
+}
+
+/// Prints where the server listens and which key signs its records.
+fn print_banner(app: &App, addr: std::net::SocketAddr) -> std::io::Result<()> {
+    let key = app.state().key();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "poker-server listening on http://{addr}")?;
+    writeln!(out, "server public key (ed25519): {}", key.public_key_hex())?;
+    writeln!(out, "server key id: {}", key.key_id_hex())?;
+    if app.key_origin() == KeyOrigin::Created {
+        writeln!(
+            out,
+            "created a new signing key in {}",
+            app.state().config().data_dir().display()
+        )?;
+    }
+    out.flush()
 }
