@@ -147,7 +147,8 @@ pub enum AnteKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ForcedBets {
     /// The small blind, posted by the first player left of the button (by the
-    /// button heads-up). Zero means no small blind.
+    /// button heads-up). Zero means no small blind. Without a big blind it is the
+    /// only blind and sets the betting level (single-blind games).
     pub small_blind: Chips,
     /// The big blind, posted by the player after the small blind (the player left
     /// of the button heads-up). Zero means no big blind.

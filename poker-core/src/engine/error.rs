@@ -58,7 +58,7 @@ pub enum StartError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ForcedBetsError {
-    /// The small blind is larger than the big blind (or there is no big blind).
+    /// The small blind is larger than the big blind.
     SmallAboveBig,
     /// The straddle is not larger than the big blind, or there is no big blind.
     StraddleNotAboveBigBlind,

@@ -30,14 +30,13 @@ impl Hand {
             blinds.push((n - 1, Blind::Button, button_blind));
         }
         let mut level = Chips::ZERO;
-        let mut bet_blinds = 0u8;
         for &(i, blind, nominal) in &blinds {
             self.post_blind(i, blind, nominal);
             level = level.max(nominal);
-            if blind != Blind::Small {
-                bet_blinds += 1;
-            }
         }
+        // For the fixed-limit cap the largest blind is the opening bet and a
+        // straddle is a raise over it.
+        let bet_blinds = u8::from(!level.is_zero()) + u8::from(forced.straddle.is_some());
         match forced.ante_kind {
             AnteKind::None => {}
             AnteKind::Uniform => (0..n).for_each(|i| self.post_ante(i, forced.ante)),

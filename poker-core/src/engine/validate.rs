@@ -94,7 +94,7 @@ fn check_forced(forced: &ForcedBets, players: usize) -> Result<(), StartError> {
     ] {
         check_amount(amount)?;
     }
-    if forced.small_blind > forced.big_blind {
+    if !forced.big_blind.is_zero() && forced.small_blind > forced.big_blind {
         return bad(ForcedBetsError::SmallAboveBig);
     }
     if let Some(straddle) = forced.straddle {
