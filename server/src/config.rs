@@ -34,7 +34,7 @@ pub struct Cli {
     /// TOML config file; flags and environment variables override its values
     #[arg(long, env = "POKER_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Log filter in tracing's EnvFilter syntax, e.g. "info" or "poker_server=debug"
+    /// Log filter: a level and/or comma-separated target=level pairs, e.g. "warn,poker_server=debug"
     #[arg(long, env = "POKER_LOG", value_name = "FILTER", default_value = "info")]
     pub log: String,
 }
