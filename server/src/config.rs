@@ -13,9 +13,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::limits::{
-    CHIPS_MAX, CONFIG_FILE_BYTES_MAX, PASSWORD_HASHES_CONCURRENT_DEFAULT,
-    PASSWORD_HASHES_CONCURRENT_MAX, SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN,
-    STARTING_BALANCE_DEFAULT,
+    CHIPS_MAX, CONFIG_FILE_BYTES_MAX, CONNECTIONS_DEFAULT, CONNECTIONS_MAX,
+    PASSWORD_HASHES_CONCURRENT_DEFAULT, PASSWORD_HASHES_CONCURRENT_MAX, SESSION_TTL_DEFAULT,
+    SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
 };
 
 /// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
@@ -34,7 +34,7 @@ pub struct Cli {
     /// TOML config file; flags and environment variables override its values
     #[arg(long, env = "POKER_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Log filter in tracing's EnvFilter syntax, e.g. "info" or "poker_server=debug"
+    /// Log filter: a level and/or comma-separated target=level pairs, e.g. "warn,poker_server=debug"
     #[arg(long, env = "POKER_LOG", value_name = "FILTER", default_value = "info")]
     pub log: String,
 }
@@ -58,6 +58,9 @@ pub struct ConfigLayer {
     /// Password hashes computed at once; each takes 19 MiB for a moment [default: 2]
     #[arg(long, env = "POKER_PASSWORD_HASH_CONCURRENCY", value_name = "N")]
     pub password_hash_concurrency: Option<usize>,
+    /// Connections served at once; more are closed on accept [default: 900]
+    #[arg(long, env = "POKER_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
 }
 
 impl ConfigLayer {
@@ -71,6 +74,7 @@ impl ConfigLayer {
             password_hash_concurrency: self
                 .password_hash_concurrency
                 .or(lower.password_hash_concurrency),
+            max_connections: self.max_connections.or(lower.max_connections),
         }
     }
 
@@ -145,6 +149,7 @@ pub struct Config {
     starting_balance: u64,
     session_ttl: Duration,
     password_hash_concurrency: usize,
+    max_connections: usize,
 }
 
 /// Checks `value` lies in `min..=max`.
@@ -197,7 +202,15 @@ impl Config {
             1,
             PASSWORD_HASHES_CONCURRENT_MAX as u64,
         )?;
+        let max_connections = layer.max_connections.unwrap_or(CONNECTIONS_DEFAULT);
+        in_range(
+            "max_connections",
+            max_connections as u64,
+            1,
+            CONNECTIONS_MAX as u64,
+        )?;
         Ok(Config {
+            max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
                 .data_dir
@@ -241,6 +254,11 @@ impl Config {
     /// Password hashes computed at once.
     pub fn password_hash_concurrency(&self) -> usize {
         self.password_hash_concurrency
+    }
+
+    /// Connections served at once.
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
     }
 }
 

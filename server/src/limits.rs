@@ -52,6 +52,13 @@ pub const PASSWORD_HASHES_CONCURRENT_DEFAULT: usize = 2;
 /// Most password hashes the configuration may allow at once.
 pub const PASSWORD_HASHES_CONCURRENT_MAX: usize = 64;
 
+/// HTTP connections served at once when none is configured; further ones are closed on
+/// accept. Below the usual 1024 open-file limit, leaving room for the database and logs.
+pub const CONNECTIONS_DEFAULT: usize = 900;
+/// Most connections the configuration may allow at once.
+pub const CONNECTIONS_MAX: usize = 65_536;
+/// How long a client may take to send a request's headers before its connection is closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long open connections get to finish after a shutdown signal before they are dropped.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Largest configuration file read, in bytes.

@@ -5,17 +5,27 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::Semaphore;
 
 use crate::auth::{HashError, PasswordHasher};
 use crate::config::Config;
 use crate::data_dir::{DataDir, DataDirError};
 use crate::keys::{KeyError, KeyOrigin, ServerKey};
 use crate::ledger::LedgerError;
-use crate::limits::SHUTDOWN_GRACE;
+use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
+
+/// How long the accept loop pauses after a failed accept (typically: out of file descriptors).
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +114,10 @@ impl App {
 /// connections, lets open ones finish for up to [`SHUTDOWN_GRACE`], and closes the store
 /// (finishing queued writes and checkpointing the database).
 ///
+/// At most the configured number of connections (`max_connections`) are served at once; one
+/// beyond that is closed as soon as it is accepted. (warp's own serve loop has no such bound, so this is a small accept
+/// loop of our own around `warp::service`.)
+///
 /// Tests bind `127.0.0.1:0` and pass a channel as `shutdown`:
 ///
 /// ```no_run
@@ -124,25 +138,51 @@ where
     S: Future<Output = ()> + Send + 'static,
 {
     let state = app.state;
-    let (signalled_tx, signalled_rx) = oneshot::channel::<()>();
-    let server = warp::serve(crate::routes::routes(state.clone()))
-        .incoming(listener)
-        .graceful(async move {
-            shutdown.await;
-            tracing::info!("shutting down: no new connections");
-            let _ = signalled_tx.send(());
-        })
-        .run();
-    let grace_expired = async move {
-        match signalled_rx.await {
-            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
-            // The server ended without a signal; only its branch can finish.
-            Err(_) => std::future::pending().await,
-        }
-    };
+    let service = warp::service(crate::routes::routes(state.clone()));
+    let limit = state.config().max_connections();
+    let permits = Arc::new(Semaphore::new(limit));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Usually out of file descriptors; pausing lets connections close.
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+            tracing::warn!(%peer, limit, "connection limit reached; closing");
+            drop(stream);
+            continue;
+        };
+        let service = TowerToHyperService::new(service.clone());
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            // Without a timer hyper never times out a client that sends nothing, and idle
+            // clients could then hold every connection slot.
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT);
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(err) = watcher.watch(connection.into_owned()).await {
+                tracing::debug!(%peer, %err, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: no new connections");
     tokio::select! {
-        () = server => {}
-        () = grace_expired => {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
             tracing::warn!(grace = ?SHUTDOWN_GRACE, "connections still open; closing them");
         }
     }

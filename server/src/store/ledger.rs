@@ -406,3 +406,99 @@ impl Store {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A migrated in-memory database with one player holding `balance` chips.
+    fn ledger_with_player(balance: u64) -> (Connection, AccountId, LedgerAccountId) {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        super::super::schema::migrate(&mut conn).expect("migrate");
+        conn.execute(
+            "INSERT INTO accounts (username, password_hash, created_at) VALUES ('alice', 'x', 0)",
+            [],
+        )
+        .expect("account");
+        let account = AccountId::from_raw(conn.last_insert_rowid());
+        let player = create_player_account(&conn, account).expect("player account");
+        credit_signup(&conn, account, player, balance).expect("credit");
+        (conn, account, player)
+    }
+
+    fn key(text: &str) -> IdempotencyKey {
+        IdempotencyKey::parse(text).expect("valid key")
+    }
+
+    #[test]
+    fn only_signup_credits_may_draw_on_issuance() {
+        let (conn, _, player) = ledger_with_player(100);
+        let issuance = issuance_account(&conn).expect("issuance");
+        assert_eq!(signed_balance(&conn, issuance).expect("balance"), -100);
+        let mint = net_entries(&[Movement::new(issuance, player, 50).expect("movement")])
+            .expect("entries");
+        for scope in [
+            Scope::NoIssuance,
+            Scope::SessionsAt(&TableId::parse("t1").expect("id")),
+        ] {
+            let refused = post(
+                &conn,
+                TransactionKind::Settle,
+                &key("mint"),
+                mint.clone(),
+                b"",
+                scope,
+            );
+            assert!(
+                matches!(refused, Err(LedgerError::IssuanceNotAllowed { .. })),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(signed_balance(&conn, player).expect("balance"), 100);
+    }
+
+    #[test]
+    fn a_zero_starting_balance_posts_an_empty_transaction() {
+        let (conn, account, player) = ledger_with_player(0);
+        assert_eq!(signed_balance(&conn, player).expect("balance"), 0);
+        // The credit is recorded once: crediting again under the same key replays it.
+        let again = credit_signup(&conn, account, player, 0).expect("replay");
+        assert!(again.replayed && again.entries.is_empty());
+        let conflict = credit_signup(&conn, account, player, 5);
+        assert!(
+            matches!(conflict, Err(LedgerError::IdempotencyConflict { .. })),
+            "{conflict:?}"
+        );
+    }
+
+    #[test]
+    fn balances_above_the_chip_limit_are_refused() {
+        let (conn, _, player) = ledger_with_player(CHIPS_MAX);
+        conn.execute(
+            "INSERT INTO accounts (username, password_hash, created_at) VALUES ('bob', 'x', 0)",
+            [],
+        )
+        .expect("account");
+        let bob_account = AccountId::from_raw(conn.last_insert_rowid());
+        let bob = create_player_account(&conn, bob_account).expect("player account");
+        credit_signup(&conn, bob_account, bob, 1).expect("credit");
+        let over =
+            net_entries(&[Movement::new(bob, player, 1).expect("movement")]).expect("entries");
+        let refused = post(
+            &conn,
+            TransactionKind::Settle,
+            &key("over"),
+            over,
+            b"",
+            Scope::NoIssuance,
+        );
+        assert!(
+            matches!(refused, Err(LedgerError::BalanceOverflow { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(
+            signed_balance(&conn, player).expect("balance"),
+            i64::try_from(CHIPS_MAX).expect("fits")
+        );
+    }
+}

@@ -20,6 +20,9 @@ mod schema;
 pub use accounts::{CreateAccountError, Credentials};
 pub use hands::{HandSettlement, StoredHand};
 
+use std::fs::OpenOptions;
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::thread;
@@ -71,6 +74,9 @@ pub enum StoreError {
     /// SQLite did not switch to write-ahead logging.
     #[error("database journal mode is {0:?}, expected \"wal\"")]
     NotWal(String),
+    /// The database file could not be created.
+    #[error("could not create the database file: {0}")]
+    Create(#[source] std::io::Error),
     /// The database thread could not be started.
     #[error("could not start the database thread: {0}")]
     Thread(#[source] std::io::Error),
@@ -187,8 +193,24 @@ fn run_job(conn: &mut Connection, job: Job) {
     }
 }
 
+/// Creates an empty database file readable only by its owner, unless one exists. SQLite gives
+/// its `-wal` and `-shm` files the database file's permissions, so they stay private too.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(StoreError::Create(err)),
+    }
+}
+
 /// Opens the connection, sets the durability pragmas and migrates the schema.
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    create_private_file(path)?;
     let mut conn = Connection::open(path)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {

@@ -35,7 +35,7 @@ async fn key_and_database_survive_a_restart() {
     let server = TestServer::start(&dir).await;
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&dir.join(KEY_FILE)), 0o600);
-    assert!(dir.join(DATABASE_FILE).exists());
+    assert_eq!(mode(&dir.join(DATABASE_FILE)), 0o600);
     let client = server.client();
     let key_before = client.get("/api/v1/server-key", None).await.body;
     let token = client.sign_up("erin", PASSWORD).await;
