@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use poker_core::export::to_phh;
 use poker_core::phh::replay::UNSUPPORTED_VARIANTS;
-use poker_core::phh::{parse_hands, replay, Amount, HandHistory, ReplayError};
+use poker_core::phh::{parse_hands, replay, Amount, HandHistory, Replay, ReplayError};
 use poker_core::{Event, OddChipRule};
 
 /// Files the corpus README lists: 2,000 + 83 + 5 + 548 + 52.
@@ -173,6 +174,9 @@ fn every_supported_corpus_hand_replays_to_its_finishing_stacks() {
             }
             (Ok(result), None) => {
                 tally.replayed += 1;
+                if let Err(problem) = export_replays_identically(&result, odd_chip_rule(&path)) {
+                    failures.push(format!("{path}: PHH export: {problem}"));
+                }
                 if result.final_stacks() == expected.as_slice() {
                     tally.matched += 1;
                 } else {
@@ -211,6 +215,25 @@ fn every_supported_corpus_hand_replays_to_its_finishing_stacks() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Exports the replayed hand as PHH, reads the text back, replays it and compares
+/// the engine's final stacks (in chips, seat by seat).
+fn export_replays_identically(result: &Replay, rule: OddChipRule) -> Result<(), String> {
+    let exported = to_phh(result.hand(), None).map_err(|e| e.to_string())?;
+    let reread = HandHistory::parse(&exported.to_phh()).map_err(|e| e.to_string())?;
+    if reread != exported {
+        return Err("exported text does not read back as the same hand".into());
+    }
+    let again = replay(&reread, rule).map_err(|e| e.to_string())?;
+    if again.hand().stacks() != result.hand().stacks() {
+        return Err(format!(
+            "stacks {:?} != {:?}",
+            again.hand().stacks(),
+            result.hand().stacks()
+        ));
+    }
+    Ok(())
 }
 
 fn join(amounts: &[Amount]) -> String {
