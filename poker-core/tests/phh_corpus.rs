@@ -308,7 +308,7 @@ const NONSTANDARD_UNEXPRESSIBLE: [&str; 1] = ["0371.phh"];
 /// Nonstandard files on which the engine currently disagrees with card-room rules;
 /// each is described in /work/notes/engine-bugs.md. The test fails when one of them
 /// starts agreeing, so that the entry is removed.
-const NONSTANDARD_ENGINE_BUGS: [&str; 2] = ["0221.phh", "0352.phh"];
+const NONSTANDARD_ENGINE_BUGS: [&str; 0] = [];
 
 /// Whether `events` hold a call that added `cost` chips or went all-in.
 fn call_costs(events: &[Event], cost: Amount) -> bool {
