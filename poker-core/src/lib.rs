@@ -23,6 +23,7 @@ pub mod dealing;
 pub mod deck;
 pub mod engine;
 pub mod eval;
+pub mod export;
 pub mod phh;
 
 pub use card::{format_cards, parse_cards, Card, CardSet, ParseCardError, Rank, Suit};

@@ -68,7 +68,9 @@ impl LegalActions {
 #[non_exhaustive]
 pub enum RaiseBlocked {
     /// The player already acted and has since faced only all-ins that add up to
-    /// less than a full raise (WSOP Rule 96): call or fold only.
+    /// less than a full raise (WSOP Rules 96 and 96a: several short all-ins adding
+    /// up to a full raise do reopen): call or fold only. In fixed limit an all-in of
+    /// at least half a bet counts as a full bet.
     NotReopened,
     /// The fixed-limit cap, or the engine's safety limit
     /// [`RAISES_PER_STREET_MAX`](super::RAISES_PER_STREET_MAX), is reached.

@@ -182,6 +182,13 @@ pub enum Event {
         pot: Chips,
     },
     /// A player showed their hand at showdown.
+    ///
+    /// Showdown order: the last player to bet or raise on the final street shows
+    /// first; without a bet there, the first player still in left of the button.
+    /// The others follow clockwise. When any player is all-in every hand is shown;
+    /// otherwise a player shows only if the hand can still win or tie some pot they
+    /// are in against the hands already shown, and mucks ([`Event::HandMucked`])
+    /// otherwise.
     HandShown {
         /// The player.
         seat: Seat,
@@ -198,6 +205,13 @@ pub enum Event {
         seat: Seat,
     },
     /// A pot, or half a hi-lo pot, was awarded.
+    ///
+    /// Pots: bets (blinds included) are layered at each distinct total put in by a
+    /// player still holding cards, and each layer goes to the best hand among the
+    /// players who reached it. Antes are dead money in the main pot. Each pot is
+    /// split on its own: equal shares, odd chips by the [`OddChipRule`](super::OddChipRule);
+    /// in hi-lo the high half takes the odd chip and a pot without a qualifying low
+    /// goes whole to the high hand.
     PotAwarded {
         /// Pot index: 0 is the main pot, then side pots in order.
         pot: u8,

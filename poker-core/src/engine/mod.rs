@@ -6,10 +6,11 @@
 //! does I/O, so a hand is fully determined by its inputs.
 //!
 //! Rules follow card-room practice (TDA / WSOP) where references disagree; each
-//! choice is documented where it is made: forced-bet order on [`Hand::start`],
-//! reopening and fixed-limit all-ins on [`RaiseBlocked`], side pots and antes in
-//! the pot-building notes, odd chips on [`OddChipRule`], showdown order on
-//! [`Event::HandShown`].
+//! choice is documented where it is made: positions, forced-bet order and short
+//! blinds on [`Hand::start`], reopening and fixed-limit all-ins on
+//! [`RaiseBlocked::NotReopened`], the fixed-limit cap on [`BettingStructure`], side
+//! pots, antes and splits on [`Event::PotAwarded`], odd chips on [`OddChipRule`],
+//! showdown order on [`Event::HandShown`].
 
 mod action;
 mod betting;

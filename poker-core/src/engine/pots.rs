@@ -1,12 +1,13 @@
 //! Side pots: how the chips in the pot divide into a main pot and side pots, and
 //! who can win each.
 //!
-//! Bets are layered at each distinct total that a player still holding cards put
-//! in; each layer is a pot that those who reached it can win. Antes are dead money:
-//! they form their own layers by ante amount (so a player whose ante was short wins
-//! only as much of the others' antes as they posted), and the big-blind ante is a
-//! single dead pot. A pot then joins the next one when both have the same eligible
-//! players, which in the usual case puts all antes into the main pot.
+//! Bets (blinds included) are layered at each distinct total that a player still
+//! holding cards put in; each layer is a pot that those who reached it can win.
+//! Antes are dead money: all of them, folded players' included, go into the main
+//! pot, which every player still holding cards can win, even one whose ante or
+//! blind was posted short (the card-room rule of `shared/phh/pokerkit-nonstandard`).
+//! The ante pot is one pot with the first bet layer when both have the same eligible
+//! players, which is the usual case.
 
 use super::chips::{sum_chips, Chips};
 use super::player::Player;
@@ -19,18 +20,13 @@ pub(super) struct Pot {
 }
 
 /// Divides everything the players put in into pots, main pot first.
-pub(super) fn build_pots(players: &[Player], big_blind_ante: bool) -> Vec<Pot> {
+pub(super) fn build_pots(players: &[Player]) -> Vec<Pot> {
     let live: Vec<bool> = players.iter().map(Player::is_live).collect();
-    let antes: Vec<Chips> = players.iter().map(|p| p.ante_paid).collect();
     let bets: Vec<Chips> = players.iter().map(|p| p.bet_paid).collect();
-    let mut pots = if big_blind_ante {
-        vec![Pot {
-            amount: sum_chips(antes.iter().copied()),
-            eligible: (0..players.len()).filter(|&i| live[i]).collect(),
-        }]
-    } else {
-        layers(&antes, &live)
-    };
+    let mut pots = vec![Pot {
+        amount: sum_chips(players.iter().map(|p| p.ante_paid)),
+        eligible: (0..players.len()).filter(|&i| live[i]).collect(),
+    }];
     pots.extend(layers(&bets, &live));
     let mut merged: Vec<Pot> = Vec::with_capacity(pots.len());
     for pot in pots.into_iter().filter(|p| !p.amount.is_zero()) {
@@ -108,7 +104,7 @@ mod tests {
             player(4, 0, 80, true),
         ];
         assert_eq!(
-            summary(&build_pots(&players, false)),
+            summary(&build_pots(&players)),
             vec![
                 (250, vec![0, 1, 2, 3]),
                 (180, vec![1, 2, 3]),
@@ -118,21 +114,22 @@ mod tests {
     }
 
     #[test]
-    fn full_antes_join_the_main_pot_and_short_antes_do_not() {
+    fn antes_are_dead_money_in_the_main_pot() {
         let full = [
             player(0, 5, 20, false),
             player(1, 5, 20, false),
             player(2, 5, 0, true),
         ];
-        assert_eq!(summary(&build_pots(&full, false)), vec![(55, vec![0, 1])]);
+        assert_eq!(summary(&build_pots(&full)), vec![(55, vec![0, 1])]);
+        // A player all-in on a short ante still plays for every ante.
         let short = [
             player(0, 2, 0, false),
             player(1, 5, 20, false),
             player(2, 5, 20, false),
         ];
         assert_eq!(
-            summary(&build_pots(&short, false)),
-            vec![(6, vec![0, 1, 2]), (46, vec![1, 2])]
+            summary(&build_pots(&short)),
+            vec![(12, vec![0, 1, 2]), (40, vec![1, 2])]
         );
     }
 
@@ -144,7 +141,7 @@ mod tests {
             player(2, 0, 40, false),
         ];
         assert_eq!(
-            summary(&build_pots(&players, true)),
+            summary(&build_pots(&players)),
             vec![(60, vec![0, 1, 2]), (60, vec![1, 2])]
         );
     }

@@ -2,7 +2,7 @@
 //! both), and how split pots and odd chips are paid.
 
 use super::chips::Chips;
-use super::config::{AnteKind, OddChipRule, Variant};
+use super::config::{OddChipRule, Variant};
 use super::event::{Event, HandValue, PotShare, WinningHand};
 use super::hand::Hand;
 use super::pots::{build_pots, Pot};
@@ -32,10 +32,7 @@ impl Hand {
 
     /// Shows or mucks every remaining hand in card-room order, then pays each pot.
     pub(super) fn showdown(&mut self) {
-        let pots = build_pots(
-            &self.players,
-            self.config.forced.ante_kind == AnteKind::BigBlind,
-        );
+        let pots = build_pots(&self.players);
         let showings: Vec<Option<Showing>> = (0..self.players.len())
             .map(|i| self.players[i].is_live().then(|| self.showing(i)))
             .collect();

@@ -544,3 +544,16 @@ fn bad_starts_are_typed_errors() {
         ))
     );
 }
+
+#[test]
+fn a_big_blind_all_in_on_the_blind_still_wins_every_dead_ante() {
+    // Uniform ante 1, blinds 1/2, the big blind has 1 chip: blind first, so no
+    // ante. The small blind already matches the all-in blind and needs no action;
+    // the big blind's best hand wins both blinds and the other two antes.
+    let deck = deck_with(Variant::Holdem, &["7c2d", "AsAd", "8c3d"], "KhQh9s4c5d");
+    let config = with_antes(nl_holdem(1, 2), 1, poker_core::AnteKind::Uniform);
+    let mut hand = start(config, &[10, 1, 10], deck);
+    play(&mut hand, "2:f");
+    assert!(hand.is_finished());
+    assert_eq!(stacks(&hand), vec![8, 4, 9]);
+}
