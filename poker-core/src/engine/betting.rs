@@ -99,38 +99,32 @@ impl Hand {
         0
     }
 
-    /// Whether player `i` still has to act in this round.
-    fn needs_to_act(&self, i: usize) -> bool {
+    /// Whether player `i` still has to act in this round, given how many players
+    /// can act and the largest bet of a live player on this street.
+    fn needs_to_act(&self, i: usize, actors: usize, most: Chips) -> bool {
         let p = &self.players[i];
         if !p.can_act() || (p.acted_at.is_some() && p.street_bet >= self.round.current_bet) {
             return false;
         }
         // A lone player with chips who already matches every other live player has
         // nobody left to bet against.
-        let others_all_in = self
-            .players
-            .iter()
-            .enumerate()
-            .all(|(j, q)| j == i || !q.can_act());
-        if others_all_in {
-            let most = self
-                .players
-                .iter()
-                .filter(|q| q.is_live())
-                .map(|q| q.street_bet)
-                .max()
-                .unwrap_or(Chips::ZERO);
-            return p.street_bet < most;
-        }
-        true
+        actors > 1 || p.street_bet < most
     }
 
     /// The first player from `start` on (clockwise, `start` included) who has to act.
     pub(super) fn next_to_act(&self, start: usize) -> Option<usize> {
         let n = self.players.len();
+        let actors = self.actor_count();
+        let most = self
+            .players
+            .iter()
+            .filter(|q| q.is_live())
+            .map(|q| q.street_bet)
+            .max()
+            .unwrap_or(Chips::ZERO);
         (0..n)
             .map(|k| (start + k) % n)
-            .find(|&i| self.needs_to_act(i))
+            .find(|&i| self.needs_to_act(i, actors, most))
     }
 
     /// The range of legal bet-to totals for player `i`, or why there is none.

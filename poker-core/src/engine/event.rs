@@ -6,6 +6,7 @@
 use core::cmp::Ordering;
 use core::fmt;
 
+use super::action::Action;
 use super::chips::Chips;
 use super::config::SeatSetup;
 use super::seat::Seat;
@@ -242,6 +243,51 @@ impl Event {
     pub fn private_to(&self) -> Option<Seat> {
         match self {
             Event::HoleCardsDealt { seat, .. } => Some(*seat),
+            _ => None,
+        }
+    }
+
+    /// The player action this event records, for replaying a hand from its log:
+    /// applying these actions in order to a hand started with the same inputs
+    /// reproduces it exactly. `None` for events the engine produces on its own.
+    ///
+    /// ```
+    /// use poker_core::{Action, BettingStructure, Chips, Deck, DeckKind, ForcedBets, Game, Hand,
+    ///     HandConfig, Seat, SeatSetup, Variant};
+    ///
+    /// let game = Game { variant: Variant::Holdem, betting: BettingStructure::NoLimit };
+    /// let config = HandConfig::new(game, ForcedBets::blinds(Chips::new(1), Chips::new(2)));
+    /// let seat = |n| Seat::new(n).expect("below SEATS_MAX");
+    /// let players = [
+    ///     SeatSetup { seat: seat(0), stack: Chips::new(50) },
+    ///     SeatSetup { seat: seat(1), stack: Chips::new(50) },
+    /// ];
+    /// let deck = Deck::ordered(DeckKind::Standard);
+    /// let (mut hand, _) = Hand::start(config, &players, seat(0), deck.clone())?;
+    /// hand.apply(seat(0), Action::BetTo(Chips::new(6)))?;
+    /// hand.apply(seat(1), Action::TimeOut)?;
+    ///
+    /// let (mut replay, _) = Hand::start(config, &players, seat(0), deck)?;
+    /// for (who, action) in hand.events().iter().filter_map(|e| e.player_action()) {
+    ///     replay.apply(who, action)?;
+    /// }
+    /// assert_eq!(replay, hand);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn player_action(&self) -> Option<(Seat, Action)> {
+        match *self {
+            Event::Folded {
+                seat,
+                timed_out: true,
+            }
+            | Event::Checked {
+                seat,
+                timed_out: true,
+            } => Some((seat, Action::TimeOut)),
+            Event::Folded { seat, .. } => Some((seat, Action::Fold)),
+            Event::Checked { seat, .. } => Some((seat, Action::Check)),
+            Event::Called { seat, .. } => Some((seat, Action::Call)),
+            Event::BetOrRaised { seat, to, .. } => Some((seat, Action::BetTo(to))),
             _ => None,
         }
     }

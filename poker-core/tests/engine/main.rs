@@ -4,6 +4,7 @@
 // Test helpers panic on malformed fixtures on purpose: that is a failing test.
 #![allow(clippy::unwrap_used)]
 
+mod oracle;
 mod rules;
 mod sim;
 mod support;

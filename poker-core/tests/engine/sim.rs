@@ -179,23 +179,6 @@ fn table_total(hand: &Hand) -> u64 {
     stacks + bets + hand.pot().get()
 }
 
-/// Recovers the player actions from an event log.
-fn actions_from_events(events: &[Event]) -> Vec<(Seat, Action)> {
-    events
-        .iter()
-        .filter_map(|e| match *e {
-            Event::Folded { seat, timed_out } | Event::Checked { seat, timed_out } if timed_out => {
-                Some((seat, Action::TimeOut))
-            }
-            Event::Folded { seat, .. } => Some((seat, Action::Fold)),
-            Event::Checked { seat, .. } => Some((seat, Action::Check)),
-            Event::Called { seat, .. } => Some((seat, Action::Call)),
-            Event::BetOrRaised { seat, to, .. } => Some((seat, Action::BetTo(to))),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Plays one random hand and checks every property; returns the finished hand.
 fn play_checked(rng: &mut SplitMix64) -> Hand {
     let (config, seats, button, deck) = random_setup(rng);
@@ -231,9 +214,18 @@ fn play_checked(rng: &mut SplitMix64) -> Hand {
         hand.apply(seat, action).unwrap();
     }
     check_finished(&hand, &seats);
+    let expected = crate::oracle::expected_winnings(&hand);
+    let won: std::collections::BTreeMap<u8, u64> = hand
+        .result()
+        .unwrap()
+        .seats
+        .iter()
+        .map(|s| (s.seat.index(), s.won.get()))
+        .collect();
+    assert_eq!(won, expected, "payouts differ from the naive settlement");
     // The log is enough to replay the hand exactly.
     let (mut replay, _) = Hand::start(config, &seats, button, deck).unwrap();
-    for (seat, action) in actions_from_events(hand.events()) {
+    for (seat, action) in hand.events().iter().filter_map(Event::player_action) {
         replay.apply(seat, action).unwrap();
     }
     assert_eq!(
