@@ -27,6 +27,8 @@ pub mod limits;
 mod model;
 pub mod replay;
 mod toml_reader;
+mod toml_scalar;
+mod toml_string;
 mod toml_value;
 mod variant;
 mod writer;

@@ -13,6 +13,7 @@ use super::limits::{
     MAX_ARRAY_LEN, MAX_HANDS_PER_FILE, MAX_KEYS_PER_TABLE, MAX_NESTING, MAX_SCALAR_BYTES,
     MAX_STRING_BYTES,
 };
+use super::toml_scalar::{classify_scalar, is_date};
 use super::toml_value::Value;
 
 /// A value with the position where it starts; arrays and tables keep the positions
@@ -88,9 +89,10 @@ pub(crate) fn read_document(text: &str) -> Result<Document, PhhError> {
     reader.document()
 }
 
-struct Reader<'a> {
-    src: &'a str,
-    at: usize,
+/// The cursor over the input: byte offset plus line and column for errors.
+pub(super) struct Reader<'a> {
+    pub(super) src: &'a str,
+    pub(super) at: usize,
     line: u32,
     column: u32,
 }
@@ -104,26 +106,26 @@ fn is_scalar_byte(b: u8) -> bool {
 }
 
 impl Reader<'_> {
-    fn position(&self) -> Position {
+    pub(super) fn position(&self) -> Position {
         Position {
             line: self.line,
             column: self.column,
         }
     }
 
-    fn peek(&self) -> Option<char> {
+    pub(super) fn peek(&self) -> Option<char> {
         self.src[self.at..].chars().next()
     }
 
-    fn byte_at(&self, offset: usize) -> Option<u8> {
+    pub(super) fn byte_at(&self, offset: usize) -> Option<u8> {
         self.src.as_bytes().get(self.at + offset).copied()
     }
 
-    fn starts_with(&self, prefix: &str) -> bool {
+    pub(super) fn starts_with(&self, prefix: &str) -> bool {
         self.src[self.at..].starts_with(prefix)
     }
 
-    fn bump(&mut self) -> Option<char> {
+    pub(super) fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.at += c.len_utf8();
         if c == '\n' {
@@ -135,18 +137,18 @@ impl Reader<'_> {
         Some(c)
     }
 
-    fn error(&self, kind: PhhErrorKind) -> PhhError {
+    pub(super) fn error(&self, kind: PhhErrorKind) -> PhhError {
         PhhError::new(self.position(), kind)
     }
 
-    fn unexpected(&self, expected: &'static str) -> PhhError {
+    pub(super) fn unexpected(&self, expected: &'static str) -> PhhError {
         self.error(PhhErrorKind::Unexpected {
             found: self.peek(),
             expected,
         })
     }
 
-    fn skip_spaces(&mut self) {
+    pub(super) fn skip_spaces(&mut self) {
         while matches!(self.byte_at(0), Some(b' ' | b'\t')) {
             self.bump();
         }
@@ -170,7 +172,7 @@ impl Reader<'_> {
     }
 
     /// Consumes one line ending (`\n` or `\r\n`); returns whether there was one.
-    fn newline(&mut self) -> bool {
+    pub(super) fn newline(&mut self) -> bool {
         if self.byte_at(0) == Some(b'\n') {
             self.bump();
             true
@@ -403,216 +405,6 @@ impl Reader<'_> {
         }
     }
 
-    fn push_checked(&self, out: &mut String, c: char) -> Result<(), PhhError> {
-        if out.len() + c.len_utf8() > MAX_STRING_BYTES {
-            return Err(self.error(PhhErrorKind::StringTooLong));
-        }
-        out.push(c);
-        Ok(())
-    }
-
-    /// A basic string after its opening quote, up to and including the closing one.
-    fn basic_string_body(&mut self) -> Result<String, PhhError> {
-        let mut out = String::new();
-        loop {
-            match self.peek() {
-                None | Some('\n') | Some('\r') => {
-                    return Err(self.error(PhhErrorKind::UnterminatedString))
-                }
-                Some('"') => {
-                    self.bump();
-                    return Ok(out);
-                }
-                Some('\\') => {
-                    let c = self.escape()?;
-                    self.push_checked(&mut out, c)?;
-                }
-                Some(c) if c.is_control() && c != '\t' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
-            }
-        }
-    }
-
-    /// A literal string after its opening quote, up to and including the closing one.
-    fn literal_string_body(&mut self) -> Result<String, PhhError> {
-        let mut out = String::new();
-        loop {
-            match self.peek() {
-                None | Some('\n') | Some('\r') => {
-                    return Err(self.error(PhhErrorKind::UnterminatedString))
-                }
-                Some('\'') => {
-                    self.bump();
-                    return Ok(out);
-                }
-                Some(c) if c.is_control() && c != '\t' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
-            }
-        }
-    }
-
-    /// Counts the run of `quote` bytes at the cursor (at most 6 are looked at).
-    fn quote_run(&self, quote: u8) -> usize {
-        (0..6)
-            .take_while(|&i| self.byte_at(i) == Some(quote))
-            .count()
-    }
-
-    /// Handles a run of quotes inside a multi-line string: returns `true` when it
-    /// closes the string (after pushing up to two quotes that belong to the content).
-    fn multi_line_quotes(&mut self, quote: u8, out: &mut String) -> Result<bool, PhhError> {
-        let run = self.quote_run(quote);
-        if run < 3 {
-            for _ in 0..run {
-                if let Some(c) = self.bump() {
-                    self.push_checked(out, c)?;
-                }
-            }
-            return Ok(false);
-        }
-        if run > 5 {
-            return Err(self.unexpected("at most five quotes in a row"));
-        }
-        for _ in 0..run - 3 {
-            if let Some(c) = self.bump() {
-                self.push_checked(out, c)?;
-            }
-        }
-        for _ in 0..3 {
-            self.bump();
-        }
-        Ok(true)
-    }
-
-    fn multi_line_basic_string(&mut self) -> Result<String, PhhError> {
-        for _ in 0..3 {
-            self.bump();
-        }
-        self.newline(); // A line ending right after the opening quotes is trimmed.
-        let mut out = String::new();
-        loop {
-            match self.peek() {
-                None => return Err(self.error(PhhErrorKind::UnterminatedString)),
-                Some('"') => {
-                    if self.multi_line_quotes(b'"', &mut out)? {
-                        return Ok(out);
-                    }
-                }
-                Some('\\') if self.is_line_ending_backslash() => {
-                    self.bump();
-                    loop {
-                        self.skip_spaces();
-                        if !self.newline() {
-                            break;
-                        }
-                    }
-                }
-                Some('\\') => {
-                    let c = self.escape()?;
-                    self.push_checked(&mut out, c)?;
-                }
-                Some('\r') if self.starts_with("\r\n") => {
-                    self.bump();
-                    self.bump();
-                    self.push_checked(&mut out, '\n')?;
-                }
-                Some(c) if c.is_control() && c != '\t' && c != '\n' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
-            }
-        }
-    }
-
-    /// Whether the backslash at the cursor is followed only by spaces up to the end
-    /// of the line (TOML's line-ending backslash).
-    fn is_line_ending_backslash(&self) -> bool {
-        let rest = &self.src.as_bytes()[self.at + 1..];
-        for (i, &b) in rest.iter().enumerate() {
-            match b {
-                b' ' | b'\t' => continue,
-                b'\n' => return true,
-                b'\r' => return rest.get(i + 1) == Some(&b'\n'),
-                _ => return false,
-            }
-        }
-        false
-    }
-
-    fn multi_line_literal_string(&mut self) -> Result<String, PhhError> {
-        for _ in 0..3 {
-            self.bump();
-        }
-        self.newline();
-        let mut out = String::new();
-        loop {
-            match self.peek() {
-                None => return Err(self.error(PhhErrorKind::UnterminatedString)),
-                Some('\'') => {
-                    if self.multi_line_quotes(b'\'', &mut out)? {
-                        return Ok(out);
-                    }
-                }
-                Some('\r') if self.starts_with("\r\n") => {
-                    self.bump();
-                    self.bump();
-                    self.push_checked(&mut out, '\n')?;
-                }
-                Some(c) if c.is_control() && c != '\t' && c != '\n' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
-            }
-        }
-    }
-
-    /// Reads a backslash escape (the cursor is on the backslash).
-    fn escape(&mut self) -> Result<char, PhhError> {
-        let position = self.position();
-        self.bump(); // '\\'
-        let bad = || PhhError::new(position, PhhErrorKind::BadEscape);
-        let c = match self.bump() {
-            Some('b') => '\u{8}',
-            Some('t') => '\t',
-            Some('n') => '\n',
-            Some('f') => '\u{c}',
-            Some('r') => '\r',
-            Some('e') => '\u{1b}',
-            Some('"') => '"',
-            Some('\\') => '\\',
-            Some('u') => self.hex_escape(4).ok_or_else(bad)?,
-            Some('U') => self.hex_escape(8).ok_or_else(bad)?,
-            _ => return Err(bad()),
-        };
-        Ok(c)
-    }
-
-    fn hex_escape(&mut self, digits: usize) -> Option<char> {
-        let mut code: u32 = 0;
-        for _ in 0..digits {
-            let digit = char::from(self.byte_at(0)?).to_digit(16)?;
-            self.bump();
-            code = code * 16 + digit;
-        }
-        char::from_u32(code)
-    }
-
     /// A number, boolean or date-time token.
     fn scalar(&mut self) -> Result<Value, PhhError> {
         let position = self.position();
@@ -640,189 +432,8 @@ impl Reader<'_> {
 
 /// Non-ASCII characters that `char::is_control` flags but TOML allows (C1 controls
 /// are only disallowed in the ASCII range).
-fn is_allowed_non_ascii(c: char) -> bool {
+pub(super) fn is_allowed_non_ascii(c: char) -> bool {
     !c.is_ascii()
-}
-
-fn is_date(token: &[u8]) -> bool {
-    token.len() == 10
-        && token.iter().enumerate().all(|(i, &b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        })
-}
-
-fn classify_scalar(token: &str) -> Result<Value, PhhErrorKind> {
-    let bytes = token.as_bytes();
-    match token {
-        "true" => return Ok(Value::Boolean(true)),
-        "false" => return Ok(Value::Boolean(false)),
-        "inf" | "+inf" | "-inf" | "nan" | "+nan" | "-nan" => {
-            return Ok(Value::Float(token.to_owned()))
-        }
-        _ => {}
-    }
-    let looks_like_date =
-        bytes.len() >= 10 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-';
-    let looks_like_time =
-        bytes.len() >= 8 && bytes[..2].iter().all(u8::is_ascii_digit) && bytes[2] == b':';
-    if looks_like_date || looks_like_time {
-        return if is_date_time(bytes) {
-            Ok(Value::DateTime(token.to_owned()))
-        } else {
-            Err(PhhErrorKind::BadNumber)
-        };
-    }
-    if let Some(rest) = token.strip_prefix("0x") {
-        return radix_integer(rest, 16);
-    }
-    if let Some(rest) = token.strip_prefix("0o") {
-        return radix_integer(rest, 8);
-    }
-    if let Some(rest) = token.strip_prefix("0b") {
-        return radix_integer(rest, 2);
-    }
-    let (negative, body) = match bytes.first() {
-        Some(b'-') => (true, &token[1..]),
-        Some(b'+') => (false, &token[1..]),
-        _ => (false, token),
-    };
-    if body.contains(['.', 'e', 'E']) {
-        validate_float(body)?;
-        return Ok(Value::Float(token.replace('_', "")));
-    }
-    let digits = underscored_digits(body, 10).ok_or(PhhErrorKind::BadNumber)?;
-    if digits.len() > 1 && digits.starts_with('0') {
-        return Err(PhhErrorKind::BadNumber); // TOML forbids leading zeros.
-    }
-    let signed = if negative {
-        format!("-{digits}")
-    } else {
-        digits
-    };
-    signed
-        .parse::<i64>()
-        .map(Value::Integer)
-        .map_err(|_| PhhErrorKind::IntegerOverflow)
-}
-
-/// The digits of `text` with the underscores removed, if every underscore sits
-/// between two digits of `radix` and there is at least one digit.
-fn underscored_digits(text: &str, radix: u32) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'_' {
-            let before = i > 0 && char::from(bytes[i - 1]).is_digit(radix);
-            let after = bytes
-                .get(i + 1)
-                .is_some_and(|&n| char::from(n).is_digit(radix));
-            if !(before && after) {
-                return None;
-            }
-        } else if char::from(b).is_digit(radix) {
-            out.push(char::from(b));
-        } else {
-            return None;
-        }
-    }
-    if out.is_empty() {
-        None
-    } else {
-        Some(out)
-    }
-}
-
-fn radix_integer(text: &str, radix: u32) -> Result<Value, PhhErrorKind> {
-    let digits = underscored_digits(text, radix).ok_or(PhhErrorKind::BadNumber)?;
-    i64::from_str_radix(&digits, radix)
-        .map(Value::Integer)
-        .map_err(|_| PhhErrorKind::IntegerOverflow)
-}
-
-/// Checks a float body (after any sign): integer part, optional fraction, optional
-/// exponent, at least one of the last two.
-fn validate_float(body: &str) -> Result<(), PhhErrorKind> {
-    let bad = PhhErrorKind::BadNumber;
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    let (int_part, fraction) = match mantissa.find('.') {
-        Some(i) => (&mantissa[..i], Some(&mantissa[i + 1..])),
-        None => (mantissa, None),
-    };
-    let int_digits = underscored_digits(int_part, 10).ok_or(bad.clone())?;
-    if int_digits.len() > 1 && int_digits.starts_with('0') {
-        return Err(bad);
-    }
-    if let Some(fraction) = fraction {
-        underscored_digits(fraction, 10).ok_or(bad.clone())?;
-    }
-    if let Some(exponent) = exponent {
-        let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-        underscored_digits(digits, 10).ok_or(bad)?;
-    }
-    Ok(())
-}
-
-/// Whether `bytes` is a TOML offset/local date-time, local date or local time.
-fn is_date_time(bytes: &[u8]) -> bool {
-    fn number(bytes: &[u8], at: usize, len: usize, max: u32) -> Option<()> {
-        let digits = bytes.get(at..at + len)?;
-        if !digits.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        let value = digits
-            .iter()
-            .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
-        (value <= max).then_some(())
-    }
-    fn time(bytes: &[u8]) -> Option<usize> {
-        number(bytes, 0, 2, 23)?;
-        (bytes.get(2) == Some(&b':')).then_some(())?;
-        number(bytes, 3, 2, 59)?;
-        (bytes.get(5) == Some(&b':')).then_some(())?;
-        number(bytes, 6, 2, 60)?;
-        let mut end = 8;
-        if bytes.get(8) == Some(&b'.') {
-            let fraction = bytes[9..].iter().take_while(|b| b.is_ascii_digit()).count();
-            if fraction == 0 {
-                return None;
-            }
-            end = 9 + fraction;
-        }
-        Some(end)
-    }
-    fn parse(bytes: &[u8]) -> Option<()> {
-        if bytes.get(2) == Some(&b':') {
-            return (time(bytes)? == bytes.len()).then_some(());
-        }
-        number(bytes, 0, 4, 9999)?;
-        (bytes.get(4) == Some(&b'-')).then_some(())?;
-        number(bytes, 5, 2, 12)?;
-        (bytes.get(7) == Some(&b'-')).then_some(())?;
-        number(bytes, 8, 2, 31)?;
-        if bytes.len() == 10 {
-            return Some(());
-        }
-        if !matches!(bytes.get(10), Some(b'T' | b't' | b' ')) {
-            return None;
-        }
-        let rest = &bytes[11..];
-        let end = time(rest)?;
-        let offset = &rest[end..];
-        match offset {
-            [] | [b'Z'] | [b'z'] => Some(()),
-            [b'+' | b'-', ..] if offset.len() == 6 => {
-                number(offset, 1, 2, 23)?;
-                (offset[3] == b':').then_some(())?;
-                number(offset, 4, 2, 59)
-            }
-            _ => None,
-        }
-    }
-    parse(bytes).is_some()
 }
 
 #[cfg(test)]

@@ -13,6 +13,10 @@
 //! fraction of a chip (a split by true division), the engine's integer result differs
 //! from it by design.
 //!
+//! Rules the engine applies, not the file: forced bets are posted blind first, then
+//! antes (card-room order; PokerKit posts antes first, which only matters when a stack
+//! cannot cover both), and `ante_trimming_status` (a PokerKit setting) is ignored.
+//!
 //! `??` cards are filled with unused cards. That cannot change the result when the
 //! unknown cards never reach a showdown, and the replay refuses the hand
 //! ([`ReplayError::UnknownCardsAtShowdown`]) when they would.
