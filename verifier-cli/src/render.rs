@@ -290,7 +290,7 @@ pub(crate) fn derivation_text(d: &Derivation) -> String {
         let words: Vec<String> = chunk.iter().map(u32::to_string).collect();
         out.push_str(&format!("  {}\n", words.join(" ")));
     }
-    out.push_str("   Fisher–Yates from the ordered deck: j = word mod (i+1), swap i and j\n");
+    out.push_str("  Fisher–Yates from the ordered deck: j = word mod (i+1), swap i and j\n");
     for step in &d.steps {
         let rejected = if step.rejected.is_empty() {
             String::new()
