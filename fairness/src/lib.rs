@@ -50,6 +50,7 @@
 //! - `protocol`: [`HandSession`], the server's side of one hand.
 //! - `verify`, `replay`, `chain`: [`verify`], engine replay, [`verify_chain`].
 //! - `json`: the JSON transport form.
+//! - `explain`: every intermediate value of a derivation ([`explain_deal`], [`explain_record`]).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -62,6 +63,7 @@ mod digest;
 #[doc(hidden)]
 pub mod doc_support;
 mod encoding;
+mod explain;
 mod json;
 mod keys;
 mod protocol;
@@ -78,6 +80,10 @@ pub use deal::{dealt_cards, BOARD_LENGTHS, BOARD_STREETS};
 pub use derive::{deck_key, deck_key_message, DeckKey, DeriveError, KeyStream, WordSource};
 pub use digest::{ClientCommitment, KeyId, RecordHash, ServerCommitment, SignatureBytes};
 pub use encoding::{tags, DecodeError};
+pub use explain::{
+    explain_deal, explain_record, BoardStreet, ClientCommitmentStep, DealInputs, DealtSeat,
+    Derivation, ExplainError, ShuffleStep, MIN_DEAL_SEATS,
+};
 pub use json::MAX_JSON_BYTES;
 pub use keys::{KeyError, KeyRing, KeyRotation, PublicKey, ServerKey, MAX_KEY_ROTATIONS};
 pub use protocol::{HandSession, ProtocolError};
@@ -96,7 +102,10 @@ pub use shuffle::{
     MAX_REJECTIONS_PER_DRAW,
 };
 pub use signed::{Header, Signed, MAX_MESSAGE_BYTES};
-pub use verify::{verify, Predecessor, SignedPart, VerifiedHand, VerifyError};
+pub use verify::{
+    verify, verify_traced, Predecessor, SignedPart, StepOutcome, VerifiedHand, VerifyError,
+    VerifyStep,
+};
 
 /// The protocol version written into every hashed and signed message.
 pub const PROTOCOL_VERSION: u16 = 1;

@@ -12,6 +12,13 @@ use crate::encoding::{DecodeError, Decoder, Encoder};
 
 /// Seat numbers are `0..MAX_SEATS`.
 pub const MAX_SEATS: u8 = 10;
+/// Seats (ascending) in dealing order: those numerically after the button first,
+/// then the rest, so that the button, if seated, comes last (§7).
+pub(crate) fn dealing_sequence_of(seats: impl Iterator<Item = u8>, button: u8) -> Vec<u8> {
+    let (after, upto): (Vec<u8>, Vec<u8>) = seats.partition(|&seat| seat > button);
+    after.into_iter().chain(upto).collect()
+}
+
 /// The longest player id, in bytes of UTF-8.
 pub const MAX_PLAYER_ID_LEN: usize = 64;
 
@@ -240,12 +247,7 @@ impl HandSetup {
     /// The seats in dealing order: the first seat clockwise (ascending, wrapping)
     /// after the button first, the button (if seated) last.
     pub fn dealing_sequence(&self) -> Vec<u8> {
-        let (after, upto): (Vec<u8>, Vec<u8>) = self
-            .seats
-            .iter()
-            .map(|s| s.seat)
-            .partition(|&seat| seat > self.button);
-        after.into_iter().chain(upto).collect()
+        dealing_sequence_of(self.seats.iter().map(|s| s.seat), self.button)
     }
 
     pub(crate) fn encode(&self, enc: &mut Encoder) {

@@ -130,6 +130,79 @@ impl VerifyError {
     }
 }
 
+/// The steps of [`verify`] (specification §10, after decoding), in the order they
+/// run. [`verify_traced`] reports each one as it completes, so a failure is always
+/// in the first step not reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifyStep {
+    /// The record's key is trusted and every part names it (`unknown-key`, `binding`).
+    Key,
+    /// The three signatures verify (`signature`).
+    Signatures,
+    /// The link to the previous record (`chain-link`).
+    ChainLink,
+    /// The parts agree on table, hand, server commitment and seats (`binding`).
+    Binding,
+    /// The server seed matches its commitment (`commitment`).
+    Commitment,
+    /// Each revealed client seed matches its commitment; a dealt hand has them
+    /// all (`client-seed`).
+    ClientSeeds,
+    /// The rules of a hand voided before the deal (`void`).
+    Void,
+    /// The seeds derive the recorded deck (`deck`).
+    Deck,
+    /// Hole and board cards are at their dealing-order positions (`dealing`).
+    Dealing,
+    /// The action log replays through the engine (`replay`, `dealing`, `void`).
+    Replay,
+    /// The final stacks are the replayed (or refunded) ones (`payout`).
+    Payouts,
+}
+
+impl VerifyStep {
+    /// Every step, in the order they run.
+    pub const ALL: [VerifyStep; 11] = [
+        VerifyStep::Key,
+        VerifyStep::Signatures,
+        VerifyStep::ChainLink,
+        VerifyStep::Binding,
+        VerifyStep::Commitment,
+        VerifyStep::ClientSeeds,
+        VerifyStep::Void,
+        VerifyStep::Deck,
+        VerifyStep::Dealing,
+        VerifyStep::Replay,
+        VerifyStep::Payouts,
+    ];
+
+    /// A short description for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            VerifyStep::Key => "signed by the trusted server key",
+            VerifyStep::Signatures => "signatures on record, announcement and commit list",
+            VerifyStep::ChainLink => "link to the previous record",
+            VerifyStep::Binding => "parts agree on table, hand and seats",
+            VerifyStep::Commitment => "server seed matches its announced commitment",
+            VerifyStep::ClientSeeds => "client seeds match their commitments",
+            VerifyStep::Void => "void-before-deal rules",
+            VerifyStep::Deck => "deck derived from the seeds",
+            VerifyStep::Dealing => "cards dealt at their dealing-order positions",
+            VerifyStep::Replay => "action log replays through the engine",
+            VerifyStep::Payouts => "final stacks match the replay",
+        }
+    }
+}
+
+/// How a step of [`verify_traced`] ended (a failed step returns the error instead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// The step ran and passed.
+    Passed,
+    /// The step does not apply to this record; the reason says why.
+    Skipped(&'static str),
+}
+
 /// A record that passed every check, with what a player wants to know about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedHand {
@@ -180,13 +253,39 @@ pub fn verify(
     keys: &KeyRing,
     predecessor: Predecessor,
 ) -> Result<VerifiedHand, VerifyError> {
+    verify_traced(record, keys, predecessor, |_, _| {})
+}
+
+/// [`verify`], calling `on_step` as each [`VerifyStep`] completes (in the order of
+/// [`VerifyStep::ALL`]). On an error, the failed step is the first one not reported.
+///
+/// ```
+/// # use fairness::*;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let (key, record) = fairness::doc_support::voided_hand();
+/// let mut steps = Vec::new();
+/// verify_traced(&record, &KeyRing::new(*key.public()), Predecessor::Genesis, |step, outcome| {
+///     steps.push((step, outcome))
+/// })?;
+/// assert_eq!(steps.len(), VerifyStep::ALL.len());
+/// assert!(matches!(steps[7], (VerifyStep::Deck, StepOutcome::Skipped(_))));
+/// # Ok(()) }
+/// ```
+pub fn verify_traced(
+    record: &SignedHandRecord,
+    keys: &KeyRing,
+    predecessor: Predecessor,
+    mut on_step: impl FnMut(VerifyStep, StepOutcome),
+) -> Result<VerifiedHand, VerifyError> {
     let (key, generation) = signing_key(record, keys)?;
+    on_step(VerifyStep::Key, StepOutcome::Passed);
     for (part, message, signature) in signed_parts(record) {
         if !key.verify_strict(&message, signature) {
             return Err(VerifyError::Signature(part));
         }
     }
-    check_unsigned(record, generation, predecessor)
+    on_step(VerifyStep::Signatures, StepOutcome::Passed);
+    check_unsigned(record, generation, predecessor, &mut on_step)
 }
 
 /// The trusted key for a record, after checking all three parts name the same key.
@@ -232,43 +331,22 @@ pub(crate) fn check_unsigned(
     record: &SignedHandRecord,
     key_generation: u32,
     predecessor: Predecessor,
+    on_step: &mut dyn FnMut(VerifyStep, StepOutcome),
 ) -> Result<VerifiedHand, VerifyError> {
     let body = record.body();
     let header = *record.header();
     check_link(body, &header, key_generation, predecessor)?;
+    on_step(
+        VerifyStep::ChainLink,
+        match predecessor {
+            Predecessor::Unknown => StepOutcome::Skipped("no previous record given"),
+            _ => StepOutcome::Passed,
+        },
+    );
     check_binding(body, &header)?;
 
     let announcement = body.announcement().body();
     let setup = announcement.setup();
-    let commitment = announcement.server_commitment();
-    if body
-        .server_seed()
-        .commitment(header.table_id, header.hand_no)
-        != *commitment
-    {
-        return Err(VerifyError::Commitment);
-    }
-
-    let entries = body.commitments().body().entries();
-    let mut seeds: Vec<(u8, &ClientSeed)> = Vec::with_capacity(entries.len());
-    let mut missing = Vec::new();
-    for (entry, reveal) in entries.iter().zip(body.reveals()) {
-        match &reveal.seed {
-            Some(seed) => {
-                let expected =
-                    seed.commitment(header.table_id, header.hand_no, entry.seat, commitment);
-                if expected != entry.commitment {
-                    return Err(VerifyError::ClientSeedReveal {
-                        seat: entry.seat,
-                        problem: "does not match its commitment",
-                    });
-                }
-                seeds.push((entry.seat, seed));
-            }
-            None => missing.push(entry.seat),
-        }
-    }
-
     let outcome = body.outcome();
     let starting: Vec<FinalStack> = setup
         .seats()
@@ -289,18 +367,63 @@ pub(crate) fn check_unsigned(
             "final stacks must list the announced seats",
         ));
     }
+    on_step(VerifyStep::Binding, StepOutcome::Passed);
+    let commitment = announcement.server_commitment();
+    if body
+        .server_seed()
+        .commitment(header.table_id, header.hand_no)
+        != *commitment
+    {
+        return Err(VerifyError::Commitment);
+    }
+    on_step(VerifyStep::Commitment, StepOutcome::Passed);
 
-    let deck = if outcome.status == HandStatus::VoidMissingReveal {
-        check_void_before_deal(outcome, &missing)?;
-        check_payouts(&outcome.final_stacks, &starting)?;
-        None
-    } else {
+    let entries = body.commitments().body().entries();
+    let mut seeds: Vec<(u8, &ClientSeed)> = Vec::with_capacity(entries.len());
+    let mut missing = Vec::new();
+    for (entry, reveal) in entries.iter().zip(body.reveals()) {
+        match &reveal.seed {
+            Some(seed) => {
+                let expected =
+                    seed.commitment(header.table_id, header.hand_no, entry.seat, commitment);
+                if expected != entry.commitment {
+                    return Err(VerifyError::ClientSeedReveal {
+                        seat: entry.seat,
+                        problem: "does not match its commitment",
+                    });
+                }
+                seeds.push((entry.seat, seed));
+            }
+            None => missing.push(entry.seat),
+        }
+    }
+    if outcome.status != HandStatus::VoidMissingReveal {
         if let Some(&seat) = missing.first() {
             return Err(VerifyError::ClientSeedReveal {
                 seat,
                 problem: "not revealed, but the hand was dealt",
             });
         }
+    }
+    on_step(VerifyStep::ClientSeeds, StepOutcome::Passed);
+
+    let deck = if outcome.status == HandStatus::VoidMissingReveal {
+        check_void_before_deal(outcome, &missing)?;
+        on_step(VerifyStep::Void, StepOutcome::Passed);
+        for step in [VerifyStep::Deck, VerifyStep::Dealing, VerifyStep::Replay] {
+            on_step(
+                step,
+                StepOutcome::Skipped("void before the deal: nothing was dealt"),
+            );
+        }
+        check_payouts(&outcome.final_stacks, &starting)?;
+        on_step(VerifyStep::Payouts, StepOutcome::Passed);
+        None
+    } else {
+        on_step(
+            VerifyStep::Void,
+            StepOutcome::Skipped("every seed was revealed"),
+        );
         let key = deck_key(
             body.server_seed(),
             header.table_id,
@@ -314,14 +437,18 @@ pub(crate) fn check_unsigned(
         if outcome.deck.as_ref() != Some(&deck) {
             return Err(VerifyError::Deck);
         }
+        on_step(VerifyStep::Deck, StepOutcome::Passed);
         check_dealing(body, &deck)?;
+        on_step(VerifyStep::Dealing, StepOutcome::Passed);
         let replayed = crate::replay::replay(setup, deck.clone(), outcome)?;
+        on_step(VerifyStep::Replay, StepOutcome::Passed);
         if outcome.status == HandStatus::VoidAborted {
             // A void refunds everything: every stack goes back to its start.
             check_payouts(&outcome.final_stacks, &starting)?;
         } else {
             check_payouts(&outcome.final_stacks, &replayed)?;
         }
+        on_step(VerifyStep::Payouts, StepOutcome::Passed);
         Some(deck)
     };
 
