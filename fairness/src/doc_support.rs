@@ -1,0 +1,80 @@
+//! Small fixed hands for documentation examples. Not part of the protocol.
+
+use crate::keys::ServerKey;
+use crate::records::{CommitEntry, SeedOrigin, SignedHandRecord};
+use crate::seeds::{ClientSeed, ServerSeed};
+use crate::setup::{AnteKind, Betting, ForcedBets, HandSetup, OddChipRule, SeatEntry, Variant};
+use crate::{digest::RecordHash, protocol::HandSession};
+
+/// A heads-up no-limit hold'em setup: seats 0 and 3, 1/2 blinds, button on seat 0.
+pub fn heads_up_setup() -> HandSetup {
+    HandSetup::new(
+        Variant::Holdem,
+        Betting::NoLimit,
+        ForcedBets {
+            small_blind: 1,
+            big_blind: 2,
+            ante: 0,
+            ante_kind: AnteKind::None,
+            straddle: None,
+            button_blind: None,
+            min_bet: 2,
+        },
+        OddChipRule::ChipByChipLeftOfButton,
+        poker_core::DealingOrder::V1,
+        0,
+        vec![
+            SeatEntry {
+                seat: 0,
+                stack: 200,
+                player: "alice".into(),
+            },
+            SeatEntry {
+                seat: 3,
+                stack: 200,
+                player: "bob".into(),
+            },
+        ],
+    )
+    .expect("a valid fixed setup")
+}
+
+/// A key and a hand voided because seat 3 never revealed its seed.
+pub fn voided_hand() -> (ServerKey, SignedHandRecord) {
+    let key = ServerKey::from_secret_bytes([1; 32]);
+    let mut session = HandSession::announce(
+        &key,
+        1,
+        1,
+        heads_up_setup(),
+        ServerSeed::from_bytes([2; 32]),
+    );
+    let alice = ClientSeed::from_bytes([3; 32]);
+    let bob = ClientSeed::from_bytes([4; 32]);
+    let entries = vec![
+        CommitEntry {
+            seat: 0,
+            origin: SeedOrigin::Client,
+            commitment: session.client_commitment(0, &alice),
+        },
+        CommitEntry {
+            seat: 3,
+            origin: SeedOrigin::Client,
+            commitment: session.client_commitment(3, &bob),
+        },
+    ];
+    session
+        .close_commitments(&key, entries)
+        .expect("seats match the setup");
+    session.reveal(0, alice).expect("matching seed");
+    let record = session
+        .void_missing_reveals(&key, RecordHash::GENESIS)
+        .expect("seat 3 is missing");
+    (key, record)
+}
+
+/// The engine configuration a setup describes (for tests and tools that drive
+/// the engine next to the protocol).
+pub fn engine_config(setup: &HandSetup) -> poker_core::HandConfig {
+    crate::replay::engine_config(setup)
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the hand engine through its public API: rule scenarios and
+//! a seeded random-hand simulator.
+
+// Test helpers panic on malformed fixtures on purpose: that is a failing test.
+#![allow(clippy::unwrap_used)]
+
+mod oracle;
+mod rules;
+mod sim;
+mod support;

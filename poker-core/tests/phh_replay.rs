@@ -1,0 +1,161 @@
+//! `phh::replay` at its boundary: how it refuses hands it cannot or must not replay.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use poker_core::phh::replay::{DeckBuildError, UnsupportedForcedBets};
+use poker_core::phh::{replay, HandHistory, Player, ReplayError, VariantCode};
+use poker_core::{ActionError, OddChipRule};
+
+/// A three-handed no-limit hold'em hand with these actions.
+fn holdem(actions: &str) -> HandHistory {
+    HandHistory::parse(&format!(
+        "variant = 'NT'\nantes = [0, 0, 0]\nblinds_or_straddles = [1, 2, 0]\nmin_bet = 2\n\
+         starting_stacks = [50, 100, 30]\nactions = [{actions}]\n"
+    ))
+    .unwrap()
+}
+
+fn replay_error(history: &HandHistory) -> ReplayError {
+    replay(history, OddChipRule::ChipByChipLeftOfButton).expect_err("the replay must refuse")
+}
+
+const DEAL: &str = "'d dh p1 AhAd', 'd dh p2 KsKc', 'd dh p3 QhQd'";
+
+#[test]
+fn a_complete_hand_reaches_its_showdown_result() {
+    let history = holdem(&format!(
+        "{DEAL}, 'p3 cc', 'p1 cc', 'p2 cc', 'd db 2c7h9s', 'p1 cc', 'p2 cc', 'p3 cc', \
+         'd db 3d', 'p1 cc', 'p2 cc', 'p3 cc', 'd db 4s', 'p1 cc', 'p2 cc', 'p3 cc', \
+         'p1 sm AhAd', 'p2 sm', 'p3 sm'"
+    ));
+    let result = replay(&history, OddChipRule::ChipByChipLeftOfButton).unwrap();
+    let stacks: Vec<String> = result
+        .final_stacks()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(stacks, ["54", "98", "28"]);
+    assert!(result.hand().is_finished());
+    assert!(result.events_of_action(3).is_some()); // p3 cc
+    assert!(result.events_of_action(0).is_none()); // a deal, not a player action
+}
+
+#[test]
+fn fractional_amounts_are_replayed_in_scaled_chips() {
+    let history = HandHistory::parse(
+        "variant = 'NT'\nantes = [0, 0]\nblinds_or_straddles = [0.5, 1]\nmin_bet = 1\n\
+         starting_stacks = [10.25, 20]\nactions = ['d dh p1 AhAd', 'd dh p2 KsKc', 'p2 f']\n",
+    )
+    .unwrap();
+    let result = replay(&history, OddChipRule::ChipByChipLeftOfButton).unwrap();
+    assert_eq!(result.chip_scale(), 2);
+    let stacks: Vec<String> = result
+        .final_stacks()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(stacks, ["10.75", "19.5"]);
+}
+
+#[test]
+fn unknown_cards_may_not_decide_a_showdown() {
+    let folded = holdem("'d dh p1 AhAd', 'd dh p2 ????', 'd dh p3 QhQd', 'p3 f', 'p1 cc', 'p2 f'");
+    assert!(replay(&folded, OddChipRule::ChipByChipLeftOfButton).is_ok());
+    let shown_down = holdem(
+        "'d dh p1 AhAd', 'd dh p2 ????', 'd dh p3 QhQd', 'p3 f', 'p1 cbr 50', 'p2 cc', \
+         'd db 2c7h9s', 'd db 3d', 'd db 4s'",
+    );
+    assert_eq!(
+        replay_error(&shown_down),
+        ReplayError::UnknownCardsAtShowdown {
+            player: Player::from_index(1)
+        }
+    );
+    let short_board = holdem(&format!(
+        "{DEAL}, 'p3 f', 'p1 cbr 50', 'p2 cc', 'd db 2c7h9s'"
+    ));
+    assert_eq!(
+        replay_error(&short_board),
+        ReplayError::UnknownCardsAtShowdown { player: None }
+    );
+}
+
+#[test]
+fn records_the_engine_disagrees_with_are_refused_with_their_index() {
+    let too_small = holdem(&format!("{DEAL}, 'p3 cbr 3'"));
+    assert!(matches!(
+        replay_error(&too_small),
+        ReplayError::Rejected {
+            index: 3,
+            error: ActionError::BetBelowMinimum { .. },
+            ..
+        }
+    ));
+    let out_of_turn = holdem(&format!("{DEAL}, 'p1 f'"));
+    assert!(matches!(
+        replay_error(&out_of_turn),
+        ReplayError::Rejected {
+            index: 3,
+            error: ActionError::NotYourTurn { .. },
+            ..
+        }
+    ));
+    let wrong_show = holdem(&format!(
+        "{DEAL}, 'p3 f', 'p1 cbr 50', 'p2 cc', 'p1 sm AhAs'"
+    ));
+    assert_eq!(
+        replay_error(&wrong_show),
+        ReplayError::ShownCardsDiffer {
+            index: 6,
+            player: Player::from_index(0).unwrap()
+        }
+    );
+    let early_board = holdem(&format!("{DEAL}, 'p3 cc', 'd db 2c7h9s'"));
+    assert_eq!(
+        replay_error(&early_board),
+        ReplayError::DealingDiffers { index: 4 }
+    );
+    let unfinished = holdem(&format!("{DEAL}, 'p3 cc'"));
+    assert_eq!(replay_error(&unfinished), ReplayError::Unfinished);
+    let dealt_twice = holdem(&format!("{DEAL}, 'd dh p1 2c3c'"));
+    assert!(matches!(
+        replay_error(&dealt_twice),
+        ReplayError::DealtTwice { index: 3, .. }
+    ));
+    let duplicate = holdem("'d dh p1 AhAd', 'd dh p2 AhKc', 'd dh p3 QhQd'");
+    assert!(matches!(
+        replay_error(&duplicate),
+        ReplayError::Cards(DeckBuildError::DuplicateCard(_))
+    ));
+}
+
+#[test]
+fn unsupported_games_and_set_ups_are_named() {
+    let stud = HandHistory::parse(
+        "variant = 'F7S'\nantes = [1, 1]\nbring_in = 1\nsmall_bet = 2\nbig_bet = 4\n\
+         starting_stacks = [50, 50]\nactions = []\n",
+    )
+    .unwrap();
+    assert_eq!(
+        replay_error(&stud),
+        ReplayError::UnsupportedVariant(VariantCode::FixedLimitSevenCardStud)
+    );
+    let odd_antes = HandHistory::parse(
+        "variant = 'NT'\nantes = [1, 0, 2]\nblinds_or_straddles = [1, 2, 0]\nmin_bet = 2\n\
+         starting_stacks = [50, 50, 50]\nactions = []\n",
+    )
+    .unwrap();
+    assert_eq!(
+        replay_error(&odd_antes),
+        ReplayError::UnsupportedForcedBets(UnsupportedForcedBets::AntePattern)
+    );
+    let unknown_stack = HandHistory::parse(
+        "variant = 'NT'\nantes = [0, 0]\nblinds_or_straddles = [1, 2]\nmin_bet = 2\n\
+         starting_stacks = [inf, 50]\nactions = []\n",
+    )
+    .unwrap();
+    assert_eq!(
+        replay_error(&unknown_stack),
+        ReplayError::UnknownStartingStack(Player::from_index(0).unwrap())
+    );
+}

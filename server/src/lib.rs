@@ -1,0 +1,36 @@
+//! The fairdeal poker server as a library, so integration tests can start the real thing.
+//!
+//! The binary (`src/main.rs`) only reads the configuration, prints the start-up banner and
+//! waits for a signal; everything else is here.
+//!
+//! # Layout
+//! * [`config`]: settings from flags, `POKER_*` variables and a TOML file.
+//! * [`limits`]: every bound the server enforces, as a named constant.
+//! * [`data_dir`], [`keys`]: the private data directory and the Ed25519 signing key in it.
+//! * [`store`]: SQLite on a dedicated thread: schema migrations, accounts, sessions, the
+//!   double-entry chip [`ledger`] and hand records.
+//! * [`accounts`], [`auth`]: validated usernames and passwords, Argon2id hashing, bearer
+//!   tokens and the warp filter that checks them.
+//! * [`routes`], [`wire`], [`error`]: the REST API under `/api/v1`, its JSON bodies, and the
+//!   mapping of every failure to a `{code, message}` response.
+//! * [`run`], [`App`]: start-up and graceful shutdown.
+//!
+//! Tables over WebSockets plug in beside [`routes`], behind [`auth::authenticated`]; hands
+//! settle through [`store::Store::settle_hand`].
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod data_dir;
+pub mod error;
+pub mod keys;
+pub mod ledger;
+pub mod limits;
+pub mod routes;
+mod server;
+pub mod state;
+pub mod store;
+pub mod wire;
+
+pub use server::{run, App, StartError};

@@ -1,0 +1,192 @@
+//! Start-up and the serve loop: open the data directory, key and store, check the ledger,
+//! serve until told to stop, then close the store.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::auth::{HashError, PasswordHasher};
+use crate::config::Config;
+use crate::data_dir::{DataDir, DataDirError};
+use crate::keys::{KeyError, KeyOrigin, ServerKey};
+use crate::ledger::LedgerError;
+use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
+use crate::state::AppState;
+use crate::store::{Store, StoreError};
+
+/// How long the accept loop pauses after a failed accept (typically: out of file descriptors).
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory is unusable.
+    #[error(transparent)]
+    DataDir(#[from] DataDirError),
+    /// The signing key could not be loaded or created.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The ledger check failed; the server refuses to move chips on a broken ledger.
+    #[error("ledger check failed: {0}")]
+    Ledger(#[from] LedgerError),
+    /// The password hasher could not be prepared.
+    #[error(transparent)]
+    Hasher(#[from] HashError),
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The failure.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// A server ready to serve: data directory, key and store open, ledger checked.
+#[derive(Debug)]
+pub struct App {
+    state: AppState,
+    key_origin: KeyOrigin,
+}
+
+impl App {
+    /// Opens everything `config` names. Creates the data directory and signing key on first
+    /// start; refuses to start if the ledger check fails.
+    pub async fn open(config: Config) -> Result<App, StartError> {
+        let dir = DataDir::open(config.data_dir())?;
+        let (key, key_origin) = ServerKey::load_or_create(&dir.key_file())?;
+        let store = Store::open(&dir.database()).await?;
+        let report = match store.check_ledger().await {
+            Ok(report) => report,
+            Err(err) => {
+                let _ = store.close().await;
+                return Err(err.into());
+            }
+        };
+        tracing::info!(
+            data_dir = %dir.path().display(),
+            accounts = report.accounts,
+            transactions = report.transactions,
+            issued = report.issued,
+            "ledger check passed"
+        );
+        let hasher = PasswordHasher::new(config.password_hash_concurrency()).await?;
+        Ok(App {
+            state: AppState::new(config, store, key, hasher),
+            key_origin,
+        })
+    }
+
+    /// Binds the configured address.
+    pub async fn bind(&self) -> Result<TcpListener, StartError> {
+        let addr = self.state.config().addr();
+        TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })
+    }
+
+    /// The shared state (store, key, settings).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Whether the signing key was created by this start.
+    pub fn key_origin(&self) -> KeyOrigin {
+        self.key_origin
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes. Then it stops accepting
+/// connections, lets open ones finish for up to [`SHUTDOWN_GRACE`], and closes the store
+/// (finishing queued writes and checkpointing the database).
+///
+/// At most the configured number of connections (`max_connections`) are served at once; one
+/// beyond that is closed as soon as it is accepted. (warp's own serve loop has no such bound, so this is a small accept
+/// loop of our own around `warp::service`.)
+///
+/// Tests bind `127.0.0.1:0` and pass a channel as `shutdown`:
+///
+/// ```no_run
+/// # async fn demo(config: poker_server::config::Config) -> Result<(), Box<dyn std::error::Error>> {
+/// let app = poker_server::App::open(config).await?;
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+/// let server = tokio::spawn(poker_server::run(listener, app, async move {
+///     let _ = stopped.await;
+/// }));
+/// // ... talk to the server ...
+/// let _ = stop.send(());
+/// server.await??;
+/// # Ok(()) }
+/// ```
+pub async fn run<S>(listener: TcpListener, app: App, shutdown: S) -> Result<(), StoreError>
+where
+    S: Future<Output = ()> + Send + 'static,
+{
+    let state = app.state;
+    let service = warp::service(crate::routes::routes(state.clone()));
+    let limit = state.config().max_connections();
+    let permits = Arc::new(Semaphore::new(limit));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Usually out of file descriptors; pausing lets connections close.
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+            tracing::warn!(%peer, limit, "connection limit reached; closing");
+            drop(stream);
+            continue;
+        };
+        let service = TowerToHyperService::new(service.clone());
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            // Without a timer hyper never times out a client that sends nothing, and idle
+            // clients could then hold every connection slot.
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT);
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(err) = watcher.watch(connection.into_owned()).await {
+                tracing::debug!(%peer, %err, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: no new connections");
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!(grace = ?SHUTDOWN_GRACE, "connections still open; closing them");
+        }
+    }
+    state.store().close().await?;
+    tracing::info!("store closed");
+    Ok(())
+}

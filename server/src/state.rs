@@ -1,0 +1,56 @@
+//! What every request handler shares: configuration, store, signing key and password hasher.
+
+use std::sync::Arc;
+
+use crate::auth::PasswordHasher;
+use crate::config::Config;
+use crate::keys::ServerKey;
+use crate::store::Store;
+
+/// Shared server state; cloning it is cheap.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    store: Store,
+    key: ServerKey,
+    hasher: PasswordHasher,
+}
+
+impl AppState {
+    /// Bundles the server's parts.
+    pub fn new(config: Config, store: Store, key: ServerKey, hasher: PasswordHasher) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                key,
+                hasher,
+            }),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The signing key.
+    pub fn key(&self) -> &ServerKey {
+        &self.inner.key
+    }
+
+    /// The password hasher.
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.inner.hasher
+    }
+}

@@ -1,0 +1,231 @@
+//! The database: one SQLite connection owned by a dedicated thread, reached through a bounded
+//! queue of jobs.
+//!
+//! SQLite allows one writer at a time, and every chip movement must be serialised anyway, so a
+//! single connection on its own thread is both the simplest and the safest shape: async callers
+//! never block the runtime, and jobs run one after another in arrival order. The queue is
+//! bounded by [`STORE_QUEUE_MAX`]; when it is full, callers wait.
+//!
+//! The database runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a
+//! power cut, and with foreign keys enforced. Each area's queries live in its own file
+//! (`accounts.rs`, `ledger.rs`, `hands.rs`, `check.rs`), each adding its async methods to
+//! [`Store`].
+
+mod accounts;
+mod check;
+mod hands;
+mod ledger;
+mod schema;
+
+pub use accounts::{CreateAccountError, Credentials};
+pub use hands::{HandSettlement, StoredHand};
+
+use std::fs::OpenOptions;
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+use std::thread;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::limits::STORE_QUEUE_MAX;
+
+/// How long a statement waits for a lock held by another connection (an operator's `sqlite3`
+/// shell, say) before failing.
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// A unit of work for the database thread.
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// What the database thread receives.
+enum Message {
+    /// Run this job.
+    Job(Job),
+    /// Checkpoint the WAL, close the connection, report, and stop.
+    Close(oneshot::Sender<Result<(), StoreError>>),
+}
+
+/// A handle to the database thread. Cloning it is cheap; all clones share the one connection.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// Jobs for the database thread, bounded by [`STORE_QUEUE_MAX`].
+    queue: mpsc::Sender<Message>,
+}
+
+/// Why the database could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The store was closed (or its thread stopped) before the job could run.
+    #[error("the store is closed")]
+    Closed,
+    /// The database was written by a newer server than this one.
+    #[error("database schema version {found} is newer than this server supports ({supported})")]
+    SchemaTooNew {
+        /// The version found in the database.
+        found: i64,
+        /// The newest version this server knows.
+        supported: i64,
+    },
+    /// SQLite did not switch to write-ahead logging.
+    #[error("database journal mode is {0:?}, expected \"wal\"")]
+    NotWal(String),
+    /// The database file could not be created.
+    #[error("could not create the database file: {0}")]
+    Create(#[source] std::io::Error),
+    /// The database thread could not be started.
+    #[error("could not start the database thread: {0}")]
+    Thread(#[source] std::io::Error),
+    /// The database holds a value no version of this server writes.
+    #[error("database holds an unexpected value: {0}")]
+    Corrupt(String),
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, applies pending schema migrations and
+    /// starts the database thread.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = tempfile::tempdir()?;
+    /// let store = poker_server::store::Store::open(&dir.path().join("poker.sqlite3")).await?;
+    /// let report = store.check_ledger().await?;
+    /// assert_eq!(report.issued, 0);
+    /// store.close().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        let path = path.to_owned();
+        let (queue, mut inbox) = mpsc::channel::<Message>(STORE_QUEUE_MAX);
+        let (opened_tx, opened_rx) = oneshot::channel();
+        thread::Builder::new()
+            .name("poker-store".to_owned())
+            .spawn(move || {
+                let mut conn = match open_connection(&path) {
+                    Ok(conn) => {
+                        let _ = opened_tx.send(Ok(()));
+                        conn
+                    }
+                    Err(err) => {
+                        let _ = opened_tx.send(Err(err));
+                        return;
+                    }
+                };
+                while let Some(message) = inbox.blocking_recv() {
+                    match message {
+                        Message::Job(job) => run_job(&mut conn, job),
+                        Message::Close(reply) => {
+                            let _ = reply.send(close_connection(conn));
+                            return;
+                        }
+                    }
+                }
+                // Every handle is gone without an explicit close: still leave a tidy file.
+                if let Err(err) = close_connection(conn) {
+                    tracing::warn!(%err, "closing the database");
+                }
+            })
+            .map_err(StoreError::Thread)?;
+        opened_rx.await.map_err(|_| StoreError::Closed)??;
+        Ok(Store { queue })
+    }
+
+    /// Runs `job` on the database thread and returns its result.
+    pub(crate) async fn call<T, F>(&self, job: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let (reply_tx, reply_rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let _ = reply_tx.send(job(conn));
+        });
+        self.queue
+            .send(Message::Job(job))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        // A job that panicked drops its reply sender; the caller then sees `Closed`.
+        reply_rx.await.map_err(|_| StoreError::Closed)
+    }
+
+    /// Runs a fallible `job` on the database thread, folding store failures into its error type.
+    pub(crate) async fn run<T, E, F>(&self, job: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.call(job).await.map_err(E::from)?
+    }
+
+    /// Checks the database answers (for the health endpoint).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.run(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))
+                .map_err(StoreError::from)
+        })
+        .await
+    }
+
+    /// Finishes the jobs queued before this call, checkpoints the write-ahead log into the main
+    /// database file and closes the connection. Later calls on any clone fail with
+    /// [`StoreError::Closed`].
+    pub async fn close(&self) -> Result<(), StoreError> {
+        let (reply_tx, reply_rx) = oneshot::channel();
+        self.queue
+            .send(Message::Close(reply_tx))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        reply_rx.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
+/// Runs one job, containing a panic so one bug cannot take the database thread down. An open
+/// transaction is rolled back when the panic unwinds through it.
+fn run_job(conn: &mut Connection, job: Job) {
+    if panic::catch_unwind(AssertUnwindSafe(|| job(conn))).is_err() {
+        tracing::error!("a database job panicked; its caller gets an error");
+    }
+}
+
+/// Creates an empty database file readable only by its owner, unless one exists. SQLite gives
+/// its `-wal` and `-shm` files the database file's permissions, so they stay private too.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(StoreError::Create(err)),
+    }
+}
+
+/// Opens the connection, sets the durability pragmas and migrates the schema.
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    create_private_file(path)?;
+    let mut conn = Connection::open(path)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::NotWal(mode));
+    }
+    // FULL: a transaction reported committed survives power loss, not only a process crash.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "busy_timeout", BUSY_TIMEOUT_MS)?;
+    schema::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Folds the write-ahead log into the database file and closes the connection.
+fn close_connection(conn: Connection) -> Result<(), StoreError> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    conn.close().map_err(|(_, err)| StoreError::Sqlite(err))
+}

@@ -1,0 +1,167 @@
+//! The database schema as an ordered list of migrations, each applied once, in its own
+//! transaction, and recorded in `schema_migrations`.
+//!
+//! Migrations are append-only: a released migration is never edited, a change is a new one.
+//! A database whose version is newer than the last migration here is refused rather than
+//! guessed at.
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use super::StoreError;
+use crate::clock::UnixTime;
+
+/// The migrations in order; `MIGRATIONS[i]` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // Version 1: accounts, sessions, the double-entry ledger and hand records.
+    r#"
+    CREATE TABLE accounts (
+        id            INTEGER PRIMARY KEY,
+        -- ASCII-only usernames, so NOCASE makes uniqueness case-insensitive.
+        username      TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+        -- Argon2id in PHC string form.
+        password_hash TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL
+    ) STRICT;
+
+    -- Only the SHA-256 of a bearer token is kept: a copy of the database grants no sessions.
+    CREATE TABLE sessions (
+        token_hash BLOB    PRIMARY KEY CHECK (length(token_hash) = 32),
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX sessions_by_account ON sessions(account_id, created_at);
+
+    CREATE TABLE ledger_accounts (
+        id         INTEGER PRIMARY KEY,
+        kind       TEXT    NOT NULL CHECK (kind IN ('issuance', 'player', 'table_session')),
+        account_id INTEGER REFERENCES accounts(id),
+        table_id   TEXT,
+        -- Cached sum of this account's entries; the ledger check recomputes it.
+        balance    INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        CHECK (kind = 'issuance' OR balance >= 0),
+        CHECK ((kind = 'issuance'      AND account_id IS NULL     AND table_id IS NULL)
+            OR (kind = 'player'        AND account_id IS NOT NULL AND table_id IS NULL)
+            OR (kind = 'table_session' AND account_id IS NOT NULL AND table_id IS NOT NULL))
+    ) STRICT;
+    CREATE UNIQUE INDEX one_issuance_account ON ledger_accounts(kind) WHERE kind = 'issuance';
+    CREATE UNIQUE INDEX one_player_account ON ledger_accounts(account_id) WHERE kind = 'player';
+    CREATE UNIQUE INDEX one_session_per_table ON ledger_accounts(table_id, account_id)
+        WHERE kind = 'table_session';
+    INSERT INTO ledger_accounts (kind, balance, created_at) VALUES ('issuance', 0, 0);
+
+    CREATE TABLE ledger_transactions (
+        id              INTEGER PRIMARY KEY,
+        idempotency_key TEXT    NOT NULL UNIQUE,
+        kind            TEXT    NOT NULL CHECK (kind IN
+                            ('signup_credit', 'buy_in', 'cash_out', 'settle', 'hand_settlement')),
+        -- Digest of what the transaction does; a reused key with another digest is refused.
+        fingerprint     BLOB    NOT NULL CHECK (length(fingerprint) = 32),
+        created_at      INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE ledger_entries (
+        id             INTEGER PRIMARY KEY,
+        transaction_id INTEGER NOT NULL REFERENCES ledger_transactions(id),
+        account_id     INTEGER NOT NULL REFERENCES ledger_accounts(id),
+        delta          INTEGER NOT NULL CHECK (delta <> 0),
+        UNIQUE (transaction_id, account_id)
+    ) STRICT;
+    CREATE INDEX ledger_entries_by_account ON ledger_entries(account_id);
+
+    -- One signed record per settled hand, chained per table by the previous record's hash,
+    -- written in the same transaction as the hand's ledger settlement.
+    CREATE TABLE hand_records (
+        id             INTEGER PRIMARY KEY,
+        table_id       TEXT    NOT NULL,
+        hand_no        INTEGER NOT NULL CHECK (hand_no >= 1),
+        record         BLOB    NOT NULL,
+        record_hash    BLOB    NOT NULL CHECK (length(record_hash) = 32),
+        prev_hash      BLOB    CHECK (prev_hash IS NULL OR length(prev_hash) = 32),
+        transaction_id INTEGER NOT NULL UNIQUE REFERENCES ledger_transactions(id),
+        created_at     INTEGER NOT NULL,
+        UNIQUE (table_id, hand_no)
+    ) STRICT;
+
+    -- The journal is append-only: history is corrected by new transactions, never rewritten.
+    CREATE TRIGGER ledger_transactions_append_only_u BEFORE UPDATE ON ledger_transactions
+        BEGIN SELECT RAISE(ABORT, 'ledger_transactions is append-only'); END;
+    CREATE TRIGGER ledger_transactions_append_only_d BEFORE DELETE ON ledger_transactions
+        BEGIN SELECT RAISE(ABORT, 'ledger_transactions is append-only'); END;
+    CREATE TRIGGER ledger_entries_append_only_u BEFORE UPDATE ON ledger_entries
+        BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only'); END;
+    CREATE TRIGGER ledger_entries_append_only_d BEFORE DELETE ON ledger_entries
+        BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only'); END;
+    CREATE TRIGGER hand_records_append_only_u BEFORE UPDATE ON hand_records
+        BEGIN SELECT RAISE(ABORT, 'hand_records is append-only'); END;
+    CREATE TRIGGER hand_records_append_only_d BEFORE DELETE ON hand_records
+        BEGIN SELECT RAISE(ABORT, 'hand_records is append-only'); END;
+    "#,
+];
+
+/// Brings the schema up to the newest version this server knows.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at INTEGER NOT NULL
+         ) STRICT;",
+    )?;
+    let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    let current: i64 = conn
+        .query_row("SELECT max(version) FROM schema_migrations", [], |row| {
+            row.get::<_, Option<i64>>(0)
+        })
+        .optional()?
+        .flatten()
+        .unwrap_or(0);
+    if current > supported {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported,
+        });
+    }
+    for (version, sql) in (1i64..).zip(MIGRATIONS.iter()) {
+        if version <= current {
+            continue;
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+            (version, UnixTime::now().as_secs()),
+        )?;
+        tx.commit()?;
+        tracing::info!(version, "applied database migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_newer_schemas_are_refused() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        migrate(&mut conn).expect("first migration");
+        migrate(&mut conn).expect("second run changes nothing");
+        let versions: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |row| {
+                row.get(0)
+            })
+            .expect("count");
+        assert_eq!(versions, i64::try_from(MIGRATIONS.len()).expect("small"));
+
+        conn.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)",
+            [],
+        )
+        .expect("insert");
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(StoreError::SchemaTooNew { found: 999, .. })
+        ));
+    }
+}

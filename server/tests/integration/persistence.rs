@@ -1,0 +1,274 @@
+//! What survives a restart (database, signing key), file permissions, session expiry, and the
+//! real binary: configuration precedence and a clean exit on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use poker_server::accounts::{Password, Username};
+use poker_server::auth::{PasswordHasher, SessionToken};
+use poker_server::clock::UnixTime;
+use poker_server::config::ConfigLayer;
+use poker_server::data_dir::{DATABASE_FILE, KEY_FILE};
+use poker_server::keys::KeyError;
+use poker_server::limits::SESSIONS_PER_ACCOUNT_MAX;
+use poker_server::store::Store;
+use poker_server::{App, StartError};
+
+use crate::support::{config_in, Client, TestServer};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[tokio::test]
+async fn key_and_database_survive_a_restart() {
+    let parent = tempfile::tempdir().expect("temp dir");
+    let dir = parent.path().join("data");
+    let server = TestServer::start(&dir).await;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join(KEY_FILE)), 0o600);
+    assert_eq!(mode(&dir.join(DATABASE_FILE)), 0o600);
+    let client = server.client();
+    let key_before = client.get("/api/v1/server-key", None).await.body;
+    let token = client.sign_up("erin", PASSWORD).await;
+    server.stop().await;
+
+    let server = TestServer::start(&dir).await;
+    let client = server.client();
+    assert_eq!(
+        client.get("/api/v1/server-key", None).await.body,
+        key_before
+    );
+    // The session, the account and its balance are all still there.
+    let me = client.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(
+        (me.status, &me.body["username"]),
+        (200, &serde_json::json!("erin"))
+    );
+    assert_eq!(client.login("erin", PASSWORD).await.status, 200);
+    assert_eq!(client.register("erin", PASSWORD).await.status, 409);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn unsafe_or_damaged_key_files_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key_file = dir.path().join(KEY_FILE);
+    std::fs::write(&key_file, format!("{}\n", "ab".repeat(32))).expect("write");
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let open = App::open(config_in(dir.path(), ConfigLayer::default())).await;
+    assert!(
+        matches!(
+            open,
+            Err(StartError::Key(KeyError::Permissions { mode: 0o644, .. }))
+        ),
+        "{open:?}"
+    );
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let app = App::open(config_in(dir.path(), ConfigLayer::default()))
+        .await
+        .expect("valid key");
+    assert_eq!(
+        app.state().key().verifying_key().as_bytes(),
+        ed25519_dalek::SigningKey::from_bytes(&[0xab; 32])
+            .verifying_key()
+            .as_bytes(),
+        "the stored secret is used as is"
+    );
+    app.state().store().close().await.expect("close");
+
+    std::fs::write(&key_file, "not hex\n").expect("write");
+    let open = App::open(config_in(dir.path(), ConfigLayer::default())).await;
+    assert!(
+        matches!(open, Err(StartError::Key(KeyError::Malformed(_)))),
+        "{open:?}"
+    );
+}
+
+#[tokio::test]
+async fn sessions_expire_and_are_capped_per_account() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join(DATABASE_FILE))
+        .await
+        .expect("open");
+    let hasher = PasswordHasher::new(1).await.expect("hasher");
+    let hash = hasher
+        .hash(&Password::parse(PASSWORD).expect("valid"))
+        .await
+        .expect("hash");
+    let account = store
+        .create_account(
+            Username::parse("frank").expect("valid"),
+            hash,
+            0,
+            UnixTime::now(),
+        )
+        .await
+        .expect("account");
+
+    let t0 = UnixTime::from_secs(1_000_000);
+    let token = SessionToken::generate().expect("token");
+    store
+        .create_session(account.id, token.hash(), t0, UnixTime::from_secs(1_000_060))
+        .await
+        .expect("session");
+    let at = |s| UnixTime::from_secs(s);
+    assert_eq!(
+        store
+            .session_account(token.hash(), at(1_000_059))
+            .await
+            .expect("q"),
+        Some(account.id)
+    );
+    assert_eq!(
+        store
+            .session_account(token.hash(), at(1_000_060))
+            .await
+            .expect("q"),
+        None
+    );
+
+    // Beyond the cap, each new session ends the oldest one.
+    let tokens: Vec<SessionToken> = (0..=SESSIONS_PER_ACCOUNT_MAX)
+        .map(|_| SessionToken::generate().expect("token"))
+        .collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let now = at(2_000_000 + i64::try_from(i).expect("small"));
+        store
+            .create_session(account.id, token.hash(), now, at(3_000_000))
+            .await
+            .expect("session");
+    }
+    let live = |t: &SessionToken| store.session_account(t.hash(), at(2_500_000));
+    assert_eq!(live(&tokens[0]).await.expect("q"), None, "oldest dropped");
+    for token in &tokens[1..] {
+        assert_eq!(live(token).await.expect("q"), Some(account.id));
+    }
+    store.close().await.expect("close");
+    assert!(matches!(
+        store.ping().await,
+        Err(poker_server::store::StoreError::Closed)
+    ));
+}
+
+/// Reads the child's banner: (address, public key hex). A thread keeps draining stdout, so
+/// the server never writes into a closed pipe.
+fn read_banner(stdout: impl Read + Send + 'static) -> (std::net::SocketAddr, String) {
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let (mut addr, mut key) = (None, None);
+    while addr.is_none() || key.is_none() {
+        let line = lines_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("banner line");
+        if let Some(rest) = line.strip_prefix("poker-server listening on http://") {
+            addr = Some(rest.parse().expect("address"));
+        }
+        if let Some(rest) = line.strip_prefix("server public key (ed25519): ") {
+            key = Some(rest.to_owned());
+        }
+    }
+    (addr.expect("address"), key.expect("key"))
+}
+
+/// The server process, killed if the test fails before it exits on its own.
+struct ChildGuard(std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_binary_resolves_settings_and_exits_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config_file = dir.path().join("poker.toml");
+    std::fs::write(
+        &config_file,
+        "addr = \"127.0.0.1:0\"\nstarting_balance = 5\nsession_ttl_secs = 3600\n",
+    )
+    .expect("write config");
+    let child = Command::new(env!("CARGO_BIN_EXE_poker-server"))
+        .arg("--starting-balance")
+        .arg("77")
+        .env("POKER_CONFIG", &config_file)
+        .env("POKER_DATA_DIR", dir.path().join("data"))
+        .env("POKER_STARTING_BALANCE", "50")
+        .env("POKER_SESSION_TTL_SECS", "120")
+        .env("POKER_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn poker-server");
+    let mut guard = ChildGuard(child);
+    let child = &mut guard.0;
+    let (addr, public_key) = read_banner(child.stdout.take().expect("stdout"));
+    assert_ne!(addr.port(), 8080, "the file's address beats the default");
+
+    let client = Client { addr };
+    assert_eq!(
+        client.get("/api/v1/server-key", None).await.body["public_key"],
+        public_key
+    );
+    let token = client.sign_up("grace", PASSWORD).await;
+    let me = client.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(
+        me.body["balance"], 77,
+        "the flag beats the variable and the file"
+    );
+    let login = client.login("grace", PASSWORD).await;
+    let ttl = login.body["expires_at"].as_i64().expect("expiry") - UnixTime::now().as_secs();
+    assert!(
+        (110..=120).contains(&ttl),
+        "the variable beats the file: ttl {ttl}"
+    );
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    assert!(exit.success(), "exit {exit:?}, stderr: {stderr}");
+
+    // The data it wrote is all there for the next start.
+    let data = dir.path().join("data");
+    assert_eq!(mode(&data.join(KEY_FILE)), 0o600);
+    let store = Store::open(&data.join(DATABASE_FILE))
+        .await
+        .expect("reopen");
+    assert_eq!(store.check_ledger().await.expect("consistent").issued, 77);
+    store.close().await.expect("close");
+}
