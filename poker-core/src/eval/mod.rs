@@ -8,8 +8,9 @@
 //! additive hand (a rank-key sum with suit counters, plus a card mask) looked up in a
 //! perfect-hash table and a flush table that `build.rs` generates. The tables take
 //! 266,222 bytes (about 260 KiB) of read-only data; see [`tables`] for the
-//! breakdown. [`reference`] is a slow evaluator written to be obviously correct; the
-//! tests check that both give the same [`HandStrength`] for every 5- and 7-card hand.
+//! breakdown. [`reference`](mod@reference) is a slow evaluator written to be obviously
+//! correct; the tests check that both give the same [`HandStrength`] for every 5-card
+//! hand and for every table entry that a hand of 5 to 7 cards can reach.
 
 mod fast;
 mod low;
@@ -141,7 +142,8 @@ impl HandStrength {
         tables::CLASS_VALUES[self.0 as usize % tables::CLASS_VALUES.len()]
     }
 
-    /// The strength with this packed value, if it is the packed value of some hand.
+    /// The strength with this packed value, if it is the packed value of some hand
+    /// (one of the 7,462 distinct strengths); any other value is `None`.
     pub fn from_u32(value: u32) -> Option<HandStrength> {
         let classes = &tables::CLASS_VALUES[..tables::CLASS_COUNT];
         let class = classes.binary_search(&value).ok()?;
