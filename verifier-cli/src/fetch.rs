@@ -74,21 +74,19 @@ pub(crate) fn run(args: &FetchArgs) -> Result<Verdict, InputError> {
     ))
 }
 
-/// The server URL without a trailing slash; only `http://` (no TLS in this build).
+/// The server URL without a trailing slash: `https://` (rustls, with the Mozilla root
+/// certificates built in) or plain `http://` for a server on this machine or a trusted network.
 fn base_url(server: &str) -> Result<String, InputError> {
     let trimmed = server.trim().trim_end_matches('/');
-    if trimmed.starts_with("https://") {
-        return Err(InputError::new(
-            "https:// is not supported by this build (no TLS); fetch over http:// from a local \
-             server or proxy, or download the record and use `poker-verify hand`",
-        ));
+    let host = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() => Ok(trimmed.to_owned()),
+        _ => Err(InputError::new(format!(
+            "--server {server}: expected a URL like https://poker.example or http://localhost:8080"
+        ))),
     }
-    if !trimmed.starts_with("http://") || trimmed.len() <= "http://".len() {
-        return Err(InputError::new(format!(
-            "--server {server}: expected a URL like http://localhost:8080"
-        )));
-    }
-    Ok(trimmed.to_owned())
 }
 
 /// A hand id is a short run of letters, digits, `-` and `_` (it goes into a URL path).

@@ -133,7 +133,7 @@ fn bad_replies_and_arguments_exit_2() {
     let mut routes = vector_routes(0);
     routes[0].2 = "<html>".into();
     run(&["fetch", "--server", &serve(routes), "--hand", "7"]).assert_unusable();
-    // Nothing listening; a path-injecting hand id; https without TLS; not a URL.
+    // Nothing listening; a path-injecting hand id; TLS to a plain server; not a URL.
     let closed = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
@@ -141,13 +141,14 @@ fn bad_replies_and_arguments_exit_2() {
     run(&["fetch", "--server", &closed, "--hand", "7"]).assert_unusable();
     let base = serve(vector_routes(0));
     run(&["fetch", "--server", &base, "--hand", "../../x"]).assert_unusable();
-    run(&[
-        "fetch",
-        "--server",
-        "https://example.invalid",
-        "--hand",
-        "7",
-    ])
-    .assert_unusable();
+    // https:// is spoken with TLS: a plain-HTTP server on the other end fails the handshake.
+    let plain = serve(vector_routes(0)).replacen("http://", "https://", 1);
+    let tls_failure = run(&["fetch", "--server", &plain, "--hand", "7"]);
+    tls_failure.assert_unusable();
+    assert!(
+        tls_failure.stderr.contains("GET https://"),
+        "the TLS connection was attempted: {}",
+        tls_failure.stderr
+    );
     run(&["fetch", "--server", "localhost:8080", "--hand", "7"]).assert_unusable();
 }
