@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use crate::auth::{HashError, PasswordHasher};
 use crate::config::Config;
 use crate::data_dir::{DataDir, DataDirError};
-use crate::keys::{KeyError, KeyOrigin, ServerKey};
+use crate::keys::{self, KeyError, KeyOrigin};
 use crate::ledger::LedgerError;
 use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
 use crate::state::AppState;
@@ -68,7 +68,7 @@ impl App {
     /// start; refuses to start if the ledger check fails.
     pub async fn open(config: Config) -> Result<App, StartError> {
         let dir = DataDir::open(config.data_dir())?;
-        let (key, key_origin) = ServerKey::load_or_create(&dir.key_file())?;
+        let (key, key_origin) = keys::load_or_create(&dir.key_file())?;
         let store = Store::open(&dir.database()).await?;
         let report = match store.check_ledger().await {
             Ok(report) => report,
