@@ -23,6 +23,7 @@ use crate::ledger::LedgerError;
 use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
+use crate::table::Tables;
 
 /// How long the accept loop pauses after a failed accept (typically: out of file descriptors).
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
@@ -138,7 +139,8 @@ where
     S: Future<Output = ()> + Send + 'static,
 {
     let state = app.state;
-    let service = warp::service(crate::routes::routes(state.clone()));
+    let tables = Tables::spawn(&state);
+    let service = warp::service(crate::routes::routes(state.clone(), tables));
     let limit = state.config().max_connections();
     let permits = Arc::new(Semaphore::new(limit));
     let graceful = GracefulShutdown::new();
