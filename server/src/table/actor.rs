@@ -300,7 +300,9 @@ impl Table {
                 self.watchers.remove(&conn);
                 Ok(())
             }
-            ClientRequest::ListTables {} => Err(refuse(RejectCode::Internal, "not a table request")),
+            ClientRequest::ListTables {} => {
+                Err(refuse(RejectCode::Internal, "not a table request"))
+            }
             other => {
                 let player = player.ok_or_else(|| {
                     refuse(

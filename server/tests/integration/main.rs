@@ -5,3 +5,4 @@ mod api;
 mod ledger;
 mod persistence;
 mod support;
+mod tables;
