@@ -92,6 +92,7 @@ pub use records::{
     HoleCards, LoggedAction, RecordedAction, Reveal, SeedOrigin, SignedHandRecord, TamperAccess,
     MAX_ACTIONS, MAX_BOARD_CARDS, MAX_HOLE_CARDS,
 };
+pub use replay::engine_config;
 pub use seeds::{ClientSeed, ServerSeed, SEED_LEN};
 pub use setup::{
     AnteKind, Betting, ForcedBets, HandSetup, OddChipRule, SeatEntry, Variant, MAX_PLAYER_ID_LEN,

@@ -90,8 +90,16 @@ fn seat(number: u8) -> Result<Seat, VerifyError> {
     Seat::new(number).ok_or(VerifyError::Binding("seat number out of range"))
 }
 
-/// The engine configuration a setup describes.
-pub(crate) fn engine_config(setup: &HandSetup) -> HandConfig {
+/// The engine configuration a setup describes: the one [`crate::verify`] replays with, so a
+/// server that plays its hands with it plays exactly the rules its records are checked
+/// against.
+///
+/// ```
+/// let setup = fairness::doc_support::heads_up_setup();
+/// let config = fairness::engine_config(&setup);
+/// assert_eq!(config.forced.big_blind.get(), setup.forced().big_blind);
+/// ```
+pub fn engine_config(setup: &HandSetup) -> HandConfig {
     let variant = match setup.variant() {
         Variant::Holdem => EngineVariant::Holdem,
         Variant::ShortDeckHoldem => EngineVariant::ShortDeckHoldem,

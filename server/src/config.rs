@@ -13,10 +13,12 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::limits::{
-    CHIPS_MAX, CONFIG_FILE_BYTES_MAX, CONNECTIONS_DEFAULT, CONNECTIONS_MAX,
-    PASSWORD_HASHES_CONCURRENT_DEFAULT, PASSWORD_HASHES_CONCURRENT_MAX, SESSION_TTL_DEFAULT,
-    SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
+    ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
+    CONNECTIONS_DEFAULT, CONNECTIONS_MAX, PASSWORD_HASHES_CONCURRENT_DEFAULT,
+    PASSWORD_HASHES_CONCURRENT_MAX, SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN,
+    STARTING_BALANCE_DEFAULT,
 };
+use crate::table::TableConfig;
 
 /// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
 pub const ADDR_DEFAULT: SocketAddr =
@@ -61,6 +63,9 @@ pub struct ConfigLayer {
     /// Connections served at once; more are closed on accept [default: 900]
     #[arg(long, env = "POKER_MAX_CONNECTIONS", value_name = "N")]
     pub max_connections: Option<usize>,
+    /// Seconds a player may think before the time-out action (check or fold) [default: 30]
+    #[arg(long, env = "POKER_ACTION_CLOCK_SECS", value_name = "SECONDS")]
+    pub action_clock_secs: Option<u64>,
 }
 
 impl ConfigLayer {
@@ -75,6 +80,7 @@ impl ConfigLayer {
                 .password_hash_concurrency
                 .or(lower.password_hash_concurrency),
             max_connections: self.max_connections.or(lower.max_connections),
+            action_clock_secs: self.action_clock_secs.or(lower.action_clock_secs),
         }
     }
 
@@ -139,6 +145,9 @@ pub enum ConfigError {
         /// The allowed range.
         range: String,
     },
+    /// Two tables share a name or a number.
+    #[error("table {0} is configured twice (names and numbers must be unique)")]
+    DuplicateTable(String),
 }
 
 /// Complete, range-checked settings.
@@ -150,6 +159,7 @@ pub struct Config {
     session_ttl: Duration,
     password_hash_concurrency: usize,
     max_connections: usize,
+    tables: Vec<TableConfig>,
 }
 
 /// Checks `value` lies in `min..=max`.
@@ -209,7 +219,16 @@ impl Config {
             1,
             CONNECTIONS_MAX as u64,
         )?;
+        let action_clock = in_range(
+            "action_clock_secs",
+            layer
+                .action_clock_secs
+                .unwrap_or(ACTION_CLOCK_DEFAULT.as_secs()),
+            ACTION_CLOCK_MIN.as_secs(),
+            ACTION_CLOCK_MAX.as_secs(),
+        )?;
         Ok(Config {
+            tables: TableConfig::defaults(Duration::from_secs(action_clock)),
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
@@ -259,6 +278,27 @@ impl Config {
     /// Connections served at once.
     pub fn max_connections(&self) -> usize {
         self.max_connections
+    }
+
+    /// The tables opened at start: [`TableConfig::defaults`] unless replaced with
+    /// [`Config::with_tables`].
+    pub fn tables(&self) -> &[TableConfig] {
+        &self.tables
+    }
+
+    /// The same settings with these tables instead (for embedders and tests). Names and
+    /// numbers must be unique: they name each table's chain of records.
+    pub fn with_tables(mut self, tables: Vec<TableConfig>) -> Result<Config, ConfigError> {
+        for (i, table) in tables.iter().enumerate() {
+            if tables[..i]
+                .iter()
+                .any(|t| t.name() == table.name() || t.number() == table.number())
+            {
+                return Err(ConfigError::DuplicateTable(table.name().to_string()));
+            }
+        }
+        self.tables = tables;
+        Ok(self)
     }
 }
 

@@ -58,6 +58,9 @@ pub enum ApiError {
     /// No route has this path.
     #[error("no such endpoint")]
     NotFound,
+    /// The caller may not read this resource (e.g. a record of a table they never sat at).
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// The path exists but not with this method.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -87,6 +90,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::BadHeader(_) => "bad_header",
             ApiError::NotFound => "not_found",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
@@ -108,6 +112,7 @@ impl ApiError {
             ApiError::LengthRequired => StatusCode::LENGTH_REQUIRED,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,42 +1,21 @@
-//! The server's Ed25519 signing key: created on first start, kept in a file only its owner can
-//! read, and identified to clients by its public key and a short key id.
+//! The server's Ed25519 signing key file: created on first start, kept in a file only its owner
+//! can read, and loaded into the fairness crate's [`fairness::ServerKey`], so the key that signs
+//! hand records and its key id have exactly one definition (the fairness protocol's, §9).
 
-use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::{SigningKey, VerifyingKey, SECRET_KEY_LENGTH};
-use sha2::{Digest, Sha256};
+use fairness::ServerKey;
 use zeroize::Zeroizing;
 
-/// Bytes in a key id.
-pub const KEY_ID_BYTES: usize = 8;
+/// Bytes in the secret key (an RFC 8032 Ed25519 private key seed).
+const SECRET_KEY_LENGTH: usize = 32;
 /// Largest key file read: 64 hex digits, a newline, and slack for a trailing `\r`.
 const KEY_FILE_BYTES_MAX: u64 = 2 * SECRET_KEY_LENGTH as u64 + 2;
 
-/// The key id of an Ed25519 public key: the first [`KEY_ID_BYTES`] bytes of SHA-256 of its 32
-/// bytes. Kept in this one function so that it can follow the fairness protocol's definition
-/// if that one differs.
-///
-/// ```
-/// let id = poker_server::keys::key_id(&[0u8; 32]);
-/// assert_eq!(hex::encode(id), "66687aadf862bd77");
-/// ```
-pub fn key_id(public_key: &[u8; 32]) -> [u8; KEY_ID_BYTES] {
-    let digest: [u8; 32] = Sha256::digest(public_key).into();
-    let mut id = [0u8; KEY_ID_BYTES];
-    id.copy_from_slice(&digest[..KEY_ID_BYTES]);
-    id
-}
-
-/// The server's signing key. `Debug` shows only the public half.
-pub struct ServerKey {
-    signing: SigningKey,
-}
-
-/// Whether [`ServerKey::load_or_create`] found a key or made one.
+/// Whether [`load_or_create`] found a key or made one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyOrigin {
     /// The key file existed.
@@ -75,112 +54,89 @@ pub enum KeyError {
     Random,
 }
 
-impl ServerKey {
-    /// Loads the key at `path`, or creates one there (mode 0600) if there is no file. The file
-    /// holds the 32-byte secret as 64 lowercase hex digits and a newline. A key file that
-    /// others can read is refused, like ssh does.
-    pub fn load_or_create(path: &Path) -> Result<(ServerKey, KeyOrigin), KeyError> {
-        match File::open(path) {
-            Ok(file) => Ok((ServerKey::load(path, file)?, KeyOrigin::Loaded)),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                Ok((ServerKey::create(path)?, KeyOrigin::Created))
-            }
-            Err(source) => Err(KeyError::Io {
-                path: path.to_owned(),
-                source,
-            }),
+/// Loads the key at `path`, or creates one there (mode 0600) if there is no file. The file
+/// holds the 32-byte secret as 64 lowercase hex digits and a newline. A key file that others
+/// can read is refused, like ssh does.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("key");
+/// let (created, origin) = poker_server::keys::load_or_create(&path)?;
+/// assert_eq!(origin, poker_server::keys::KeyOrigin::Created);
+/// let (loaded, _) = poker_server::keys::load_or_create(&path)?;
+/// assert_eq!(created.public(), loaded.public());
+/// # Ok(()) }
+/// ```
+pub fn load_or_create(path: &Path) -> Result<(ServerKey, KeyOrigin), KeyError> {
+    match File::open(path) {
+        Ok(file) => Ok((load(path, file)?, KeyOrigin::Loaded)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            Ok((create(path)?, KeyOrigin::Created))
         }
-    }
-
-    fn load(path: &Path, file: File) -> Result<ServerKey, KeyError> {
-        let io_error = |source| KeyError::Io {
+        Err(source) => Err(KeyError::Io {
             path: path.to_owned(),
             source,
-        };
-        let mode = file.metadata().map_err(io_error)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(KeyError::Permissions {
-                path: path.to_owned(),
-                mode,
-            });
-        }
-        let mut text = Zeroizing::new(String::new());
-        file.take(KEY_FILE_BYTES_MAX + 1)
-            .read_to_string(&mut text)
-            .map_err(io_error)?;
-        let mut secret = Zeroizing::new([0u8; SECRET_KEY_LENGTH]);
-        hex::decode_to_slice(text.trim_end(), secret.as_mut())
-            .map_err(|_| KeyError::Malformed(path.to_owned()))?;
-        Ok(ServerKey {
-            signing: SigningKey::from_bytes(&secret),
-        })
-    }
-
-    fn create(path: &Path) -> Result<ServerKey, KeyError> {
-        let io_error = |source| KeyError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let mut secret = Zeroizing::new([0u8; SECRET_KEY_LENGTH]);
-        getrandom::fill(secret.as_mut()).map_err(|_| KeyError::Random)?;
-        let text = Zeroizing::new(format!("{}\n", hex::encode(secret.as_ref())));
-
-        // Write a temporary file and rename it into place, so a crash never leaves a
-        // half-written key that a restart would refuse or, worse, misread.
-        let partial = path.with_extension("partial");
-        match fs::remove_file(&partial) {
-            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(io_error(err)),
-            _ => {}
-        }
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&partial)
-            .map_err(io_error)?;
-        // `mode` is filtered by the umask, which can only remove bits; set it exactly anyway.
-        file.set_permissions(fs::Permissions::from_mode(0o600))
-            .map_err(io_error)?;
-        file.write_all(text.as_bytes()).map_err(io_error)?;
-        file.sync_all().map_err(io_error)?;
-        drop(file);
-        fs::rename(&partial, path).map_err(io_error)?;
-        if let Some(dir) = path.parent() {
-            // Make the rename itself durable.
-            File::open(dir)
-                .and_then(|dir| dir.sync_all())
-                .map_err(io_error)?;
-        }
-        Ok(ServerKey {
-            signing: SigningKey::from_bytes(&secret),
-        })
-    }
-
-    /// The key for signing hand records.
-    pub fn signing_key(&self) -> &SigningKey {
-        &self.signing
-    }
-
-    /// The public key.
-    pub fn verifying_key(&self) -> VerifyingKey {
-        self.signing.verifying_key()
-    }
-
-    /// The public key as 64 lowercase hex digits.
-    pub fn public_key_hex(&self) -> String {
-        hex::encode(self.verifying_key().as_bytes())
-    }
-
-    /// The public key's id (see [`key_id`]) as 16 lowercase hex digits.
-    pub fn key_id_hex(&self) -> String {
-        hex::encode(key_id(self.verifying_key().as_bytes()))
+        }),
     }
 }
 
-impl fmt::Debug for ServerKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServerKey")
-            .field("public", &self.public_key_hex())
-            .finish_non_exhaustive()
+fn load(path: &Path, file: File) -> Result<ServerKey, KeyError> {
+    let io_error = |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mode = file.metadata().map_err(io_error)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyError::Permissions {
+            path: path.to_owned(),
+            mode,
+        });
     }
+    let mut text = Zeroizing::new(String::new());
+    file.take(KEY_FILE_BYTES_MAX + 1)
+        .read_to_string(&mut text)
+        .map_err(io_error)?;
+    let mut secret = Zeroizing::new([0u8; SECRET_KEY_LENGTH]);
+    hex::decode_to_slice(text.trim_end(), secret.as_mut())
+        .map_err(|_| KeyError::Malformed(path.to_owned()))?;
+    Ok(ServerKey::from_secret_bytes(*secret))
+}
+
+fn create(path: &Path) -> Result<ServerKey, KeyError> {
+    let io_error = |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut secret = Zeroizing::new([0u8; SECRET_KEY_LENGTH]);
+    getrandom::fill(secret.as_mut()).map_err(|_| KeyError::Random)?;
+    let text = Zeroizing::new(format!("{}\n", hex::encode(secret.as_ref())));
+
+    // Write a temporary file and rename it into place, so a crash never leaves a
+    // half-written key that a restart would refuse or, worse, misread.
+    let partial = path.with_extension("partial");
+    match fs::remove_file(&partial) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(io_error(err)),
+        _ => {}
+    }
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial)
+        .map_err(io_error)?;
+    // `mode` is filtered by the umask, which can only remove bits; set it exactly anyway.
+    file.set_permissions(fs::Permissions::from_mode(0o600))
+        .map_err(io_error)?;
+    file.write_all(text.as_bytes()).map_err(io_error)?;
+    file.sync_all().map_err(io_error)?;
+    drop(file);
+    fs::rename(&partial, path).map_err(io_error)?;
+    if let Some(dir) = path.parent() {
+        // Make the rename itself durable.
+        File::open(dir)
+            .and_then(|dir| dir.sync_all())
+            .map_err(io_error)?;
+    }
+    Ok(ServerKey::from_secret_bytes(*secret))
 }

@@ -13,10 +13,9 @@
 //!   tokens and the warp filter that checks them.
 //! * [`routes`], [`wire`], [`error`]: the REST API under `/api/v1`, its JSON bodies, and the
 //!   mapping of every failure to a `{code, message}` response.
+//! * [`table`]: one task per table (seats, seed exchange, engine, action clock, settlement).
+//! * [`ws`]: the table protocol over WebSockets at `/api/v1/ws`, and its JSON messages.
 //! * [`run`], [`App`]: start-up and graceful shutdown.
-//!
-//! Tables over WebSockets plug in beside [`routes`], behind [`auth::authenticated`]; hands
-//! settle through [`store::Store::settle_hand`].
 
 pub mod accounts;
 pub mod auth;
@@ -31,6 +30,8 @@ pub mod routes;
 mod server;
 pub mod state;
 pub mod store;
+pub mod table;
 pub mod wire;
+pub mod ws;
 
 pub use server::{run, App, StartError};

@@ -64,6 +64,32 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Largest configuration file read, in bytes.
 pub const CONFIG_FILE_BYTES_MAX: u64 = 64 * 1024;
 
+/// How long a player may think when no action clock is configured.
+pub const ACTION_CLOCK_DEFAULT: Duration = Duration::from_secs(30);
+/// Shortest configurable action clock.
+pub const ACTION_CLOCK_MIN: Duration = Duration::from_secs(1);
+/// Longest configurable action clock.
+pub const ACTION_CLOCK_MAX: Duration = Duration::from_secs(600);
+/// How long seats have to commit to their seeds after a hand's announcement.
+pub const SEED_COMMIT_WINDOW_DEFAULT: Duration = Duration::from_secs(10);
+/// How long seats have to reveal their seeds after the commit list.
+pub const SEED_REVEAL_WINDOW_DEFAULT: Duration = Duration::from_secs(10);
+/// Pause between hands at the default tables, so people can follow.
+pub const HAND_PAUSE_DEFAULT: Duration = Duration::from_secs(2);
+/// Commands waiting in one table's inbox; beyond it a request is refused with `table_busy`.
+pub const TABLE_INBOX_MAX: usize = 256;
+/// Messages waiting to be written to one WebSocket; a client that falls further behind is
+/// disconnected rather than letting the server buffer without bound.
+pub const OUTGOING_QUEUE_MAX: usize = 1024;
+/// Largest WebSocket message (and frame) a client may send, in bytes.
+pub const WS_MESSAGE_BYTES_MAX: usize = 4 * 1024;
+/// Tables one WebSocket connection may watch at once.
+pub const WATCHED_TABLES_PER_CONNECTION_MAX: usize = 16;
+/// Connections watching one table at once.
+pub const WATCHERS_PER_TABLE_MAX: usize = 512;
+/// Records returned by one request for a table's records in order.
+pub const RECORDS_PAGE_MAX: u64 = 100;
+
 // The ledger sums up to MOVEMENTS_PER_TRANSACTION_MAX amounts of at most CHIPS_MAX in i64.
 const _: () = assert!((MOVEMENTS_PER_TRANSACTION_MAX as u64) * 2 * CHIPS_MAX < i64::MAX as u64);
 const _: () = assert!(STARTING_BALANCE_DEFAULT <= CHIPS_MAX);

@@ -56,8 +56,12 @@ fn print_banner(app: &App, addr: std::net::SocketAddr) -> std::io::Result<()> {
     let key = app.state().key();
     let mut out = std::io::stdout().lock();
     writeln!(out, "poker-server listening on http://{addr}")?;
-    writeln!(out, "server public key (ed25519): {}", key.public_key_hex())?;
-    writeln!(out, "server key id: {}", key.key_id_hex())?;
+    writeln!(
+        out,
+        "server public key (ed25519): {}",
+        key.public().to_hex()
+    )?;
+    writeln!(out, "server key id: {}", key.key_id().to_hex())?;
     if app.key_origin() == KeyOrigin::Created {
         writeln!(
             out,

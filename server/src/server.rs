@@ -18,11 +18,12 @@ use tokio::sync::Semaphore;
 use crate::auth::{HashError, PasswordHasher};
 use crate::config::Config;
 use crate::data_dir::{DataDir, DataDirError};
-use crate::keys::{KeyError, KeyOrigin, ServerKey};
+use crate::keys::{self, KeyError, KeyOrigin};
 use crate::ledger::LedgerError;
 use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
+use crate::table::Tables;
 
 /// How long the accept loop pauses after a failed accept (typically: out of file descriptors).
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
@@ -68,7 +69,7 @@ impl App {
     /// start; refuses to start if the ledger check fails.
     pub async fn open(config: Config) -> Result<App, StartError> {
         let dir = DataDir::open(config.data_dir())?;
-        let (key, key_origin) = ServerKey::load_or_create(&dir.key_file())?;
+        let (key, key_origin) = keys::load_or_create(&dir.key_file())?;
         let store = Store::open(&dir.database()).await?;
         let report = match store.check_ledger().await {
             Ok(report) => report,
@@ -138,7 +139,8 @@ where
     S: Future<Output = ()> + Send + 'static,
 {
     let state = app.state;
-    let service = warp::service(crate::routes::routes(state.clone()));
+    let tables = Tables::spawn(&state);
+    let service = warp::service(crate::routes::routes(state.clone(), tables));
     let limit = state.config().max_connections();
     let permits = Arc::new(Semaphore::new(limit));
     let graceful = GracefulShutdown::new();

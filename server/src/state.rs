@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use crate::auth::PasswordHasher;
 use crate::config::Config;
-use crate::keys::ServerKey;
 use crate::store::Store;
+use fairness::ServerKey;
 
 /// Shared server state; cloning it is cheap.
 #[derive(Clone, Debug)]

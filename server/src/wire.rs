@@ -64,7 +64,7 @@ pub struct ServerKeyBody {
     pub algorithm: &'static str,
     /// The 32-byte public key as 64 hex digits.
     pub public_key: String,
-    /// The first 8 bytes of SHA-256 of the public key, as 16 hex digits.
+    /// The fairness protocol's key id of the public key (§9), as 16 hex digits.
     pub key_id: String,
 }
 

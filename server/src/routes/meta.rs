@@ -42,7 +42,7 @@ async fn health(state: AppState) -> Result<reply::Json, ApiError> {
 async fn server_key(state: AppState) -> Result<reply::Json, ApiError> {
     Ok(reply::json(&ServerKeyBody {
         algorithm: "ed25519",
-        public_key: state.key().public_key_hex(),
-        key_id: state.key().key_id_hex(),
+        public_key: state.key().public().to_hex(),
+        key_id: state.key().key_id().to_hex(),
     }))
 }

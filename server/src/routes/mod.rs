@@ -6,6 +6,7 @@
 //! Only filters (path, method, body, token) reject.
 
 mod accounts;
+mod hands;
 mod meta;
 
 use std::convert::Infallible;
@@ -18,14 +19,24 @@ use warp::{Filter, Rejection};
 use crate::error::{handle_rejection, ApiError};
 use crate::limits::JSON_BODY_MAX_BYTES;
 use crate::state::AppState;
+use crate::table::Tables;
 
 /// Every route of the server.
 pub fn routes(
     state: AppState,
+    tables: Tables,
 ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static {
     warp::path("api")
         .and(warp::path("v1"))
-        .and(accounts::routes(&state).or(meta::routes(&state)).unify())
+        .and(
+            accounts::routes(&state)
+                .or(meta::routes(&state))
+                .unify()
+                .or(hands::routes(&state))
+                .unify()
+                .or(crate::ws::route(&state, &tables))
+                .unify(),
+        )
         .recover(handle_rejection)
         .unify()
 }

@@ -201,4 +201,45 @@ impl Store {
         })
         .await
     }
+
+    /// The number and hash of the last hand stored at `table`, if any.
+    pub async fn last_hand(&self, table: TableId) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        self.run(move |conn| {
+            last_record(conn, &table)?
+                .map(|(hand_no, hash)| Ok((hand_no, hash32(hash)?)))
+                .transpose()
+        })
+        .await
+    }
+
+    /// Up to `limit` records at `table` from hand `from` on, in hand order, as
+    /// `(hand_no, record bytes)`.
+    pub async fn hand_records_from(
+        &self,
+        table: TableId,
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        self.run(move |conn| {
+            let from = i64::try_from(from).unwrap_or(i64::MAX);
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut statement = conn.prepare_cached(
+                "SELECT hand_no, record FROM hand_records WHERE table_id = ?1 AND hand_no >= ?2
+                 ORDER BY hand_no LIMIT ?3",
+            )?;
+            let rows = statement
+                .query_map((table.as_str(), from, limit), |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(hand_no, record)| {
+                    let hand_no = u64::try_from(hand_no)
+                        .map_err(|_| StoreError::Corrupt(format!("hand number {hand_no}")))?;
+                    Ok((hand_no, record))
+                })
+                .collect()
+        })
+        .await
+    }
 }

@@ -396,6 +396,34 @@ impl Store {
         self.run(move |conn| signed_balance(conn, account)).await
     }
 
+    /// Every session at `table` that holds chips, as `(player, chips)`: what a table finds
+    /// on start after a crash or shutdown, to give back.
+    pub async fn table_sessions_with_chips(
+        &self,
+        table: TableId,
+    ) -> Result<Vec<(AccountId, u64)>, StoreError> {
+        self.run(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT account_id, balance FROM ledger_accounts
+                 WHERE kind = 'table_session' AND table_id = ?1 AND balance > 0
+                 ORDER BY account_id",
+            )?;
+            let rows = statement
+                .query_map([table.as_str()], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(account, balance)| {
+                    let balance = u64::try_from(balance)
+                        .map_err(|_| StoreError::Corrupt(format!("balance {balance}")))?;
+                    Ok((AccountId::from_raw(account), balance))
+                })
+                .collect()
+        })
+        .await
+    }
+
     /// The player's session account at `table`, if one was ever opened.
     pub async fn table_session_account(
         &self,

@@ -81,7 +81,10 @@ async fn health_and_server_key() {
     let public: [u8; 32] = public.try_into().expect("32 bytes");
     assert_eq!(
         key.body["key_id"],
-        hex::encode(poker_server::keys::key_id(&public))
+        fairness::PublicKey::from_bytes(&public)
+            .expect("a valid key")
+            .key_id()
+            .to_hex()
     );
     server.stop().await;
 }

@@ -5,3 +5,5 @@ mod api;
 mod ledger;
 mod persistence;
 mod support;
+mod table_errors;
+mod tables;

@@ -79,10 +79,8 @@ async fn unsafe_or_damaged_key_files_are_refused() {
         .await
         .expect("valid key");
     assert_eq!(
-        app.state().key().verifying_key().as_bytes(),
-        ed25519_dalek::SigningKey::from_bytes(&[0xab; 32])
-            .verifying_key()
-            .as_bytes(),
+        app.state().key().public(),
+        fairness::ServerKey::from_secret_bytes([0xab; 32]).public(),
         "the stored secret is used as is"
     );
     app.state().store().close().await.expect("close");

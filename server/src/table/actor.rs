@@ -1,0 +1,1260 @@
+//! The table task: owns the seats, the hand in play and its fairness session; reads commands
+//! from a bounded inbox; runs the seed exchange, the engine and the action clock; sends each
+//! watcher its own view of every event; and stores each hand's verified record together with
+//! its settlement.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use fairness::{
+    verify, ClientCommitment, ClientSeed, CommitEntry, FinalStack, HandSession, KeyRing,
+    LoggedAction, Predecessor, ProtocolError, RecordHash, RecordedAction, SeatEntry, SeedOrigin,
+    ServerSeed, SignedHandRecord,
+};
+use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat, SeatSetup};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::settlement::{movements, SeatChange};
+use super::{ConnId, Outbox, Player, TableCommand, TableConfig};
+use crate::accounts::AccountId;
+use crate::ledger::{IdempotencyKey, LedgerAccountId, LedgerError};
+use crate::limits::WATCHERS_PER_TABLE_MAX;
+use crate::state::AppState;
+use crate::store::HandSettlement;
+use crate::ws::messages::{
+    ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
+    WireShare, WIRE_VERSION,
+};
+
+/// A refusal: code and message.
+type Refusal = (RejectCode, String);
+
+fn refuse(code: RejectCode, message: impl Into<String>) -> Refusal {
+    (code, message.into())
+}
+
+/// Someone in a seat.
+#[derive(Debug)]
+struct Occupant {
+    account: AccountId,
+    name: String,
+    session: LedgerAccountId,
+    stack: u64,
+    leaving: bool,
+}
+
+/// A watching connection.
+#[derive(Debug)]
+struct Watcher {
+    account: Option<AccountId>,
+    outbox: Outbox,
+}
+
+/// Where the hand in play is in the protocol.
+#[derive(Debug)]
+enum Stage {
+    /// Step 2: waiting for seed commitments.
+    Committing,
+    /// Step 3: waiting for reveals.
+    Revealing,
+    /// Step 4: the engine runs the hand.
+    Playing {
+        engine: Box<Hand>,
+        actions: Vec<LoggedAction>,
+    },
+}
+
+/// The hand in play.
+#[derive(Debug)]
+struct HandState {
+    no: u64,
+    session: HandSession,
+    /// Seats dealt in, ascending, with their starting stacks.
+    seats: Vec<(u8, u64)>,
+    commits: BTreeMap<u8, CommitEntry>,
+    generated: Vec<(u8, ClientSeed)>,
+    stage: Stage,
+    deadline: Instant,
+}
+
+struct Table {
+    config: TableConfig,
+    state: AppState,
+    seq: u64,
+    watchers: BTreeMap<ConnId, Watcher>,
+    seats: Vec<Option<Occupant>>,
+    button: Option<u8>,
+    next_hand: u64,
+    previous: Option<RecordHash>,
+    hand: Option<HandState>,
+    next_start: Instant,
+    /// Set when the table can no longer deal safely (a record could not be stored).
+    halted: bool,
+}
+
+/// Runs one table until its inbox closes.
+pub(super) async fn run(
+    config: TableConfig,
+    state: AppState,
+    mut commands: mpsc::Receiver<TableCommand>,
+) {
+    let mut table = match Table::open(config, state).await {
+        Ok(table) => table,
+        Err(err) => {
+            tracing::error!(%err, "table could not start");
+            return;
+        }
+    };
+    loop {
+        let deadline = table.deadline();
+        tokio::select! {
+            command = commands.recv() => match command {
+                Some(command) => table.handle(command).await,
+                None => break,
+            },
+            () = sleep_until(deadline) => table.on_deadline().await,
+        }
+        table.maybe_start_hand().await;
+    }
+    tracing::info!(table = %table.config.name(), "table stopped");
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A fresh idempotency key for a buy-in or cash-out (these are not replayed by clients).
+fn fresh_key(kind: &str, table: &str) -> Result<IdempotencyKey, LedgerError> {
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).map_err(|_| {
+        LedgerError::Store(crate::store::StoreError::Corrupt(
+            "the OS random source failed".into(),
+        ))
+    })?;
+    IdempotencyKey::parse(&format!("{kind}:{table}:{}", hex::encode(nonce)))
+        .map_err(|_| LedgerError::Store(crate::store::StoreError::Corrupt("key".into())))
+}
+
+fn seat_of(number: u8) -> Seat {
+    Seat::new(number).expect("table seats are below SEATS_MAX")
+}
+
+fn cards_text(cards: &[poker_core::Card]) -> Vec<String> {
+    cards.iter().map(ToString::to_string).collect()
+}
+
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl Table {
+    /// Loads where the table's chain stands and gives back chips left in its sessions.
+    async fn open(config: TableConfig, state: AppState) -> Result<Table, LedgerError> {
+        let store = state.store();
+        let last = store.last_hand(config.name().clone()).await?;
+        for (account, chips) in store
+            .table_sessions_with_chips(config.name().clone())
+            .await?
+        {
+            let key = fresh_key("refund", config.name().as_str())?;
+            store
+                .cash_out(key, account, config.name().clone(), chips)
+                .await?;
+            tracing::info!(table = %config.name(), account = account.get(), chips, "gave back chips left at the table");
+        }
+        let seats = (0..config.seats()).map(|_| None).collect();
+        Ok(Table {
+            seq: 0,
+            watchers: BTreeMap::new(),
+            seats,
+            button: None,
+            next_hand: last.map_or(1, |(no, _)| no.saturating_add(1)),
+            previous: last.map(|(_, hash)| RecordHash::from_bytes(hash)),
+            hand: None,
+            next_start: Instant::now(),
+            halted: false,
+            config,
+            state,
+        })
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        match &self.hand {
+            Some(hand) => Some(hand.deadline),
+            None if self.eligible_seats().len() >= 2 && !self.halted => Some(self.next_start),
+            None => None,
+        }
+    }
+
+    // ---- sending -------------------------------------------------------------------------
+
+    fn reply(outbox: &Outbox, message: &ServerMessage) {
+        outbox.send(Arc::from(message.to_text()));
+    }
+
+    /// Sends `event` to every watcher, with `private` (seat, event) replacing it for the
+    /// watcher sitting in that seat. Watchers whose queue is full are dropped.
+    fn emit(&mut self, event: WireEvent, private: Option<(u8, WireEvent)>) {
+        self.seq += 1;
+        let wrap = |event: WireEvent| -> Arc<str> {
+            Arc::from(
+                ServerMessage::Event {
+                    v: WIRE_VERSION,
+                    table: self.config.name().as_str().to_owned(),
+                    seq: self.seq,
+                    event,
+                }
+                .to_text(),
+            )
+        };
+        let public = wrap(event);
+        let private = private.map(|(seat, event)| (seat, wrap(event)));
+        let owner = private.as_ref().and_then(|(seat, _)| {
+            self.seats
+                .get(usize::from(*seat))
+                .and_then(|s| s.as_ref())
+                .map(|o| o.account)
+        });
+        let mut dropped = Vec::new();
+        for (conn, watcher) in &self.watchers {
+            let text = match (&private, owner) {
+                (Some((_, text)), Some(owner)) if watcher.account == Some(owner) => text.clone(),
+                _ => public.clone(),
+            };
+            if !watcher.outbox.send(text) {
+                dropped.push(*conn);
+            }
+        }
+        for conn in dropped {
+            self.watchers.remove(&conn);
+        }
+    }
+
+    fn snapshot(&self) -> WireEvent {
+        WireEvent::Snapshot {
+            game: self.config.game().as_str(),
+            small_blind: self.config.small_blind(),
+            big_blind: self.config.big_blind(),
+            seats_max: self.config.seats(),
+            buy_in_min: self.config.buy_in_min(),
+            buy_in_max: self.config.buy_in_max(),
+            action_clock_ms: millis(self.config.action_clock()),
+            hand: self.hand.as_ref().map(|h| h.no),
+            seats: self.wire_seats(),
+        }
+    }
+
+    fn wire_seats(&self) -> Vec<WireSeat> {
+        (0u8..)
+            .zip(&self.seats)
+            .filter_map(|(seat, o)| {
+                o.as_ref().map(|o| WireSeat {
+                    seat,
+                    player: o.name.clone(),
+                    stack: o.stack,
+                })
+            })
+            .collect()
+    }
+
+    // ---- commands ------------------------------------------------------------------------
+
+    async fn handle(&mut self, command: TableCommand) {
+        match command {
+            TableCommand::Disconnected { conn } => {
+                self.watchers.remove(&conn);
+            }
+            TableCommand::Request {
+                conn,
+                player,
+                id,
+                request,
+                outbox,
+            } => {
+                let answer = match self.request(conn, player, request, &outbox).await {
+                    Ok(()) => ServerMessage::Ack {
+                        v: WIRE_VERSION,
+                        id,
+                    },
+                    Err((code, message)) => ServerMessage::rejected(Some(id), code, message),
+                };
+                Self::reply(&outbox, &answer);
+            }
+        }
+    }
+
+    async fn request(
+        &mut self,
+        conn: ConnId,
+        player: Option<Player>,
+        request: ClientRequest,
+        outbox: &Outbox,
+    ) -> Result<(), Refusal> {
+        match request {
+            ClientRequest::Watch { .. } => self.watch(conn, player.map(|p| p.account), outbox),
+            ClientRequest::Unwatch { .. } => {
+                self.watchers.remove(&conn);
+                Ok(())
+            }
+            ClientRequest::ListTables {} => {
+                Err(refuse(RejectCode::Internal, "not a table request"))
+            }
+            other => {
+                let player = player.ok_or_else(|| {
+                    refuse(
+                        RejectCode::NotAuthenticated,
+                        "log in (Authorization: Bearer) to play",
+                    )
+                })?;
+                match other {
+                    ClientRequest::Sit { seat, buy_in, .. } => {
+                        self.sit(conn, player, seat, buy_in, outbox).await
+                    }
+                    ClientRequest::Leave { .. } => self.leave(&player).await,
+                    ClientRequest::CommitSeed {
+                        hand, commitment, ..
+                    } => self.commit_seed(&player, hand, Some(&commitment)).await,
+                    ClientRequest::ServerSeed { hand, .. } => {
+                        self.commit_seed(&player, hand, None).await
+                    }
+                    ClientRequest::RevealSeed { hand, seed, .. } => {
+                        self.reveal_seed(&player, hand, &seed).await
+                    }
+                    ClientRequest::Act {
+                        hand,
+                        action,
+                        amount,
+                        ..
+                    } => self.act(&player, hand, action, amount).await,
+                    ClientRequest::Watch { .. }
+                    | ClientRequest::Unwatch { .. }
+                    | ClientRequest::ListTables {} => Ok(()),
+                }
+            }
+        }
+    }
+
+    fn watch(
+        &mut self,
+        conn: ConnId,
+        account: Option<AccountId>,
+        outbox: &Outbox,
+    ) -> Result<(), Refusal> {
+        if !self.watchers.contains_key(&conn) && self.watchers.len() >= WATCHERS_PER_TABLE_MAX {
+            return Err(refuse(
+                RejectCode::TableBusy,
+                "too many watchers at this table",
+            ));
+        }
+        // The snapshot goes out under the current sequence number: the next event is seq + 1.
+        let snapshot = ServerMessage::Event {
+            v: WIRE_VERSION,
+            table: self.config.name().as_str().to_owned(),
+            seq: self.seq,
+            event: self.snapshot(),
+        };
+        Self::reply(outbox, &snapshot);
+        self.watchers.insert(
+            conn,
+            Watcher {
+                account,
+                outbox: outbox.clone(),
+            },
+        );
+        Ok(())
+    }
+
+    fn seat_of_account(&self, account: AccountId) -> Option<u8> {
+        (0u8..)
+            .zip(&self.seats)
+            .find(|(_, o)| o.as_ref().is_some_and(|o| o.account == account))
+            .map(|(seat, _)| seat)
+    }
+
+    async fn sit(
+        &mut self,
+        conn: ConnId,
+        player: Player,
+        seat: u8,
+        buy_in: u64,
+        outbox: &Outbox,
+    ) -> Result<(), Refusal> {
+        let slot = self.seats.get(usize::from(seat)).ok_or_else(|| {
+            refuse(
+                RejectCode::SeatOutOfRange,
+                format!("seats are 0..{}", self.config.seats()),
+            )
+        })?;
+        if slot.is_some() {
+            return Err(refuse(
+                RejectCode::SeatTaken,
+                format!("seat {seat} is taken"),
+            ));
+        }
+        if self.seat_of_account(player.account).is_some() {
+            return Err(refuse(RejectCode::AlreadySeated, "you already sit here"));
+        }
+        if !(self.config.buy_in_min()..=self.config.buy_in_max()).contains(&buy_in) {
+            return Err(refuse(
+                RejectCode::BuyInOutOfRange,
+                format!(
+                    "buy-in must be {}..={}",
+                    self.config.buy_in_min(),
+                    self.config.buy_in_max()
+                ),
+            ));
+        }
+        let table = self.config.name().clone();
+        let store = self.state.store();
+        let key = fresh_key("buy-in", table.as_str()).map_err(internal)?;
+        match store
+            .buy_in(key, player.account, table.clone(), buy_in)
+            .await
+        {
+            Ok(_) => {}
+            Err(LedgerError::InsufficientChips { balance, .. }) => {
+                return Err(refuse(
+                    RejectCode::InsufficientChips,
+                    format!("your account holds {balance} chips"),
+                ))
+            }
+            Err(err) => return Err(internal(err)),
+        }
+        let session = store
+            .table_session_account(table, player.account)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| refuse(RejectCode::Internal, "no session after buy-in"))?;
+        let stack = store.ledger_balance(session).await.map_err(internal)?;
+        let stack = u64::try_from(stack).map_err(internal)?;
+        self.seats[usize::from(seat)] = Some(Occupant {
+            account: player.account,
+            name: player.name.clone(),
+            session,
+            stack,
+            leaving: false,
+        });
+        if !self.watchers.contains_key(&conn) {
+            self.watch(conn, Some(player.account), outbox)?;
+        }
+        self.emit(
+            WireEvent::Seated {
+                seat: WireSeat {
+                    seat,
+                    player: player.name,
+                    stack,
+                },
+            },
+            None,
+        );
+        Ok(())
+    }
+
+    fn in_hand(&self, seat: u8) -> bool {
+        self.hand
+            .as_ref()
+            .is_some_and(|h| h.seats.iter().any(|(s, _)| *s == seat))
+    }
+
+    async fn leave(&mut self, player: &Player) -> Result<(), Refusal> {
+        let seat = self
+            .seat_of_account(player.account)
+            .ok_or_else(|| refuse(RejectCode::NotSeated, "you do not sit here"))?;
+        if self.in_hand(seat) {
+            if let Some(o) = self.seats[usize::from(seat)].as_mut() {
+                o.leaving = true;
+            }
+            return Ok(());
+        }
+        self.stand_up(seat).await.map_err(internal)
+    }
+
+    /// Frees `seat`, moving its chips back to the player's account.
+    async fn stand_up(&mut self, seat: u8) -> Result<(), LedgerError> {
+        let Some(occupant) = self.seats.get_mut(usize::from(seat)).and_then(Option::take) else {
+            return Ok(());
+        };
+        if occupant.stack > 0 {
+            let key = fresh_key("cash-out", self.config.name().as_str())?;
+            let result = self
+                .state
+                .store()
+                .cash_out(
+                    key,
+                    occupant.account,
+                    self.config.name().clone(),
+                    occupant.stack,
+                )
+                .await;
+            if let Err(err) = result {
+                // Keep the seat: its chips are still at the table.
+                self.seats[usize::from(seat)] = Some(occupant);
+                return Err(err);
+            }
+        }
+        self.emit(
+            WireEvent::Left {
+                seat,
+                player: occupant.name,
+                cashed_out: occupant.stack,
+            },
+            None,
+        );
+        Ok(())
+    }
+
+    // ---- the seed exchange ---------------------------------------------------------------
+
+    /// The caller's seat in the current hand, if `hand` is the current one.
+    fn hand_seat(&self, player: &Player, hand: u64) -> Result<u8, Refusal> {
+        let current = self
+            .hand
+            .as_ref()
+            .ok_or_else(|| refuse(RejectCode::Stale, "no hand in progress"))?;
+        if current.no != hand {
+            return Err(refuse(
+                RejectCode::Stale,
+                format!("hand {hand} is not the current hand ({})", current.no),
+            ));
+        }
+        let seat = self
+            .seat_of_account(player.account)
+            .ok_or_else(|| refuse(RejectCode::NotSeated, "you do not sit here"))?;
+        if !self.in_hand(seat) {
+            return Err(refuse(
+                RejectCode::NotSeated,
+                "you are not dealt in this hand",
+            ));
+        }
+        Ok(seat)
+    }
+
+    async fn commit_seed(
+        &mut self,
+        player: &Player,
+        hand: u64,
+        commitment: Option<&str>,
+    ) -> Result<(), Refusal> {
+        let seat = self.hand_seat(player, hand)?;
+        let current = self.hand.as_mut().expect("hand_seat checked the hand");
+        if !matches!(current.stage, Stage::Committing) {
+            return Err(refuse(RejectCode::WrongPhase, "commitments are closed"));
+        }
+        if current.commits.contains_key(&seat) {
+            return Err(refuse(RejectCode::Duplicate, "you already committed"));
+        }
+        let entry = match commitment {
+            Some(text) => CommitEntry {
+                seat,
+                origin: SeedOrigin::Client,
+                commitment: ClientCommitment::from_hex(text)
+                    .map_err(|_| refuse(RejectCode::BadSeed, "a commitment is 64 hex digits"))?,
+            },
+            None => {
+                let seed = random_seed().map_err(internal)?;
+                let commitment = current.session.client_commitment(seat, &seed);
+                current.generated.push((seat, seed));
+                CommitEntry {
+                    seat,
+                    origin: SeedOrigin::ServerGenerated,
+                    commitment,
+                }
+            }
+        };
+        current.commits.insert(seat, entry);
+        if current.commits.len() == current.seats.len() {
+            self.close_commitments().await;
+        }
+        Ok(())
+    }
+
+    async fn reveal_seed(&mut self, player: &Player, hand: u64, seed: &str) -> Result<(), Refusal> {
+        let seat = self.hand_seat(player, hand)?;
+        let current = self.hand.as_mut().expect("hand_seat checked the hand");
+        if !matches!(current.stage, Stage::Revealing) {
+            return Err(refuse(
+                RejectCode::WrongPhase,
+                "reveal after the commit list and before the deal",
+            ));
+        }
+        let seed = ClientSeed::from_hex(seed)
+            .map_err(|_| refuse(RejectCode::BadSeed, "a seed is 64 hex digits"))?;
+        current
+            .session
+            .reveal(seat, seed)
+            .map_err(|err| match err {
+                ProtocolError::RevealMismatch(_) => refuse(
+                    RejectCode::SeedMismatch,
+                    "the seed does not match your commitment",
+                ),
+                ProtocolError::AlreadyRevealed(_) => {
+                    refuse(RejectCode::Duplicate, "already revealed")
+                }
+                other => refuse(RejectCode::WrongPhase, other.to_string()),
+            })?;
+        if current.session.missing_reveals().is_empty() {
+            self.deal().await;
+        }
+        Ok(())
+    }
+
+    /// Signs the commit list: seats without a commitment get a server-generated seed.
+    async fn close_commitments(&mut self) {
+        let Some(current) = self.hand.as_mut() else {
+            return;
+        };
+        let mut entries = Vec::with_capacity(current.seats.len());
+        for &(seat, _) in &current.seats {
+            match current.commits.get(&seat) {
+                Some(entry) => entries.push(*entry),
+                None => {
+                    let Ok(seed) = random_seed() else {
+                        tracing::error!("the OS random source failed");
+                        self.halted = true;
+                        return;
+                    };
+                    let commitment = current.session.client_commitment(seat, &seed);
+                    current.generated.push((seat, seed));
+                    entries.push(CommitEntry {
+                        seat,
+                        origin: SeedOrigin::ServerGenerated,
+                        commitment,
+                    });
+                }
+            }
+        }
+        let key = self.state.key();
+        let list = match current.session.close_commitments(key, entries) {
+            Ok(list) => list.to_json(),
+            Err(err) => {
+                tracing::error!(%err, "closing commitments");
+                self.halted = true;
+                return;
+            }
+        };
+        for (seat, seed) in std::mem::take(&mut current.generated) {
+            if let Err(err) = current.session.reveal(seat, seed) {
+                tracing::error!(%err, "revealing a server-generated seed");
+            }
+        }
+        current.stage = Stage::Revealing;
+        current.deadline = Instant::now() + self.config.reveal_window();
+        let hand = current.no;
+        let all_revealed = current.session.missing_reveals().is_empty();
+        self.emit(
+            WireEvent::CommitmentsClosed {
+                hand,
+                commit_list: serde_json::from_str(&list).unwrap_or(serde_json::Value::Null),
+                reveal_window_ms: millis(self.config.reveal_window()),
+            },
+            None,
+        );
+        if all_revealed {
+            self.deal().await;
+        }
+    }
+
+    // ---- the hand ------------------------------------------------------------------------
+
+    fn eligible_seats(&self) -> Vec<u8> {
+        (0u8..)
+            .zip(&self.seats)
+            .filter(|(_, o)| {
+                o.as_ref().is_some_and(|o| {
+                    o.stack > 0
+                        && !o.leaving
+                        && self.watchers.values().any(|w| w.account == Some(o.account))
+                })
+            })
+            .map(|(seat, _)| seat)
+            .collect()
+    }
+
+    /// Between hands: stands up players who left, went broke or lost their connection, then
+    /// announces a hand if two or more seats can play.
+    async fn maybe_start_hand(&mut self) {
+        if self.hand.is_some() || self.halted || Instant::now() < self.next_start {
+            return;
+        }
+        let gone: Vec<u8> = (0u8..)
+            .zip(&self.seats)
+            .filter(|(_, o)| {
+                o.as_ref().is_some_and(|o| {
+                    o.leaving
+                        || o.stack == 0
+                        || !self.watchers.values().any(|w| w.account == Some(o.account))
+                })
+            })
+            .map(|(seat, _)| seat)
+            .collect();
+        for seat in gone {
+            if let Err(err) = self.stand_up(seat).await {
+                tracing::error!(%err, seat, "standing a player up");
+            }
+        }
+        let seats = self.eligible_seats();
+        if seats.len() < 2 {
+            return;
+        }
+        let button = match self.button {
+            Some(previous) => seats
+                .iter()
+                .copied()
+                .find(|&s| s > previous)
+                .unwrap_or(seats[0]),
+            None => seats[0],
+        };
+        let entries: Vec<SeatEntry> = seats
+            .iter()
+            .filter_map(|&seat| {
+                self.seats[usize::from(seat)].as_ref().map(|o| SeatEntry {
+                    seat,
+                    stack: o.stack,
+                    player: o.name.clone(),
+                })
+            })
+            .collect();
+        let setup = match self.config.hand_setup(button, entries.clone()) {
+            Ok(setup) => setup,
+            Err(err) => {
+                tracing::error!(%err, "building the hand setup");
+                self.halted = true;
+                return;
+            }
+        };
+        let Ok(seed) = random_seed() else {
+            tracing::error!("the OS random source failed");
+            self.halted = true;
+            return;
+        };
+        let no = self.next_hand;
+        let session = HandSession::announce(
+            self.state.key(),
+            self.config.number(),
+            no,
+            setup,
+            ServerSeed::from_bytes(*seed.expose()),
+        );
+        let announcement = session.announcement();
+        let event = WireEvent::HandAnnounced {
+            hand: no,
+            table_number: self.config.number(),
+            server_commitment: announcement.body().server_commitment().to_hex(),
+            seats: seats.clone(),
+            announcement: serde_json::from_str(&announcement.to_json())
+                .unwrap_or(serde_json::Value::Null),
+            commit_window_ms: millis(self.config.commit_window()),
+        };
+        self.button = Some(button);
+        self.hand = Some(HandState {
+            no,
+            session,
+            seats: entries.iter().map(|e| (e.seat, e.stack)).collect(),
+            commits: BTreeMap::new(),
+            generated: Vec::new(),
+            stage: Stage::Committing,
+            deadline: Instant::now() + self.config.commit_window(),
+        });
+        self.emit(event, None);
+    }
+
+    async fn on_deadline(&mut self) {
+        let Some(current) = self.hand.as_ref() else {
+            return; // the pause between hands ended; the loop starts the next one
+        };
+        if Instant::now() < current.deadline {
+            return;
+        }
+        match &current.stage {
+            Stage::Committing => self.close_commitments().await,
+            Stage::Revealing => self.void_missing_reveals().await,
+            Stage::Playing { engine, .. } => {
+                if let Some(seat) = engine.to_act() {
+                    if let Err(err) = self.apply(seat, Action::TimeOut).await {
+                        tracing::error!(%err, "the engine refused a time-out");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn void_missing_reveals(&mut self) {
+        let Some(current) = self.hand.take() else {
+            return;
+        };
+        let no = current.no;
+        let previous = self.previous.unwrap_or(RecordHash::from_bytes([0; 32]));
+        match current
+            .session
+            .void_missing_reveals(self.state.key(), previous)
+        {
+            Ok(record) => self.store_record(no, record, &current.seats, &[]).await,
+            Err(err) => {
+                tracing::error!(%err, "voiding a hand");
+                self.halted = true;
+            }
+        }
+    }
+
+    async fn deal(&mut self) {
+        let Some(current) = self.hand.as_mut() else {
+            return;
+        };
+        let deck = match current.session.deck() {
+            Ok(deck) => deck,
+            Err(err) => {
+                tracing::error!(%err, "deriving the deck");
+                self.halted = true;
+                return;
+            }
+        };
+        let setup = current.session.announcement().body().setup();
+        let players: Vec<SeatSetup> = current
+            .seats
+            .iter()
+            .map(|&(seat, stack)| SeatSetup {
+                seat: seat_of(seat),
+                stack: Chips::new(stack),
+            })
+            .collect();
+        let started = Hand::start(
+            fairness::engine_config(setup),
+            &players,
+            seat_of(setup.button()),
+            deck,
+        );
+        let (engine, events) = match started {
+            Ok(started) => started,
+            Err(err) => {
+                tracing::error!(%err, "starting the hand");
+                self.halted = true;
+                return;
+            }
+        };
+        let hand = current.no;
+        let button = setup.button();
+        current.stage = Stage::Playing {
+            engine: Box::new(engine),
+            actions: Vec::new(),
+        };
+        let wire_players = current
+            .seats
+            .iter()
+            .map(|&(seat, stack)| WireSeat {
+                seat,
+                player: self.seats[usize::from(seat)]
+                    .as_ref()
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default(),
+                stack,
+            })
+            .collect();
+        self.emit(
+            WireEvent::HandStarted {
+                hand,
+                button,
+                players: wire_players,
+            },
+            None,
+        );
+        self.emit_engine_events(&events);
+        self.after_action().await;
+    }
+
+    async fn act(
+        &mut self,
+        player: &Player,
+        hand: u64,
+        action: WireAction,
+        amount: Option<u64>,
+    ) -> Result<(), Refusal> {
+        let seat = self.hand_seat(player, hand)?;
+        let current = self.hand.as_ref().expect("hand_seat checked the hand");
+        let Stage::Playing { engine, .. } = &current.stage else {
+            return Err(refuse(
+                RejectCode::WrongPhase,
+                "the seed exchange is still running",
+            ));
+        };
+        if engine.to_act() != Some(seat_of(seat)) {
+            return Err(refuse(RejectCode::NotYourTurn, "it is not your turn"));
+        }
+        let action = match (action, amount) {
+            (WireAction::Bet, Some(to)) => {
+                if to > poker_core::CHIPS_MAX {
+                    return Err(refuse(RejectCode::IllegalAmount, "amount too large"));
+                }
+                Action::BetTo(Chips::new(to))
+            }
+            (WireAction::Bet, None) => {
+                return Err(refuse(RejectCode::IllegalAmount, "bet needs an amount"))
+            }
+            (_, Some(_)) => {
+                return Err(refuse(
+                    RejectCode::IllegalAmount,
+                    "only bet takes an amount",
+                ))
+            }
+            (WireAction::Fold, None) => Action::Fold,
+            (WireAction::Check, None) => Action::Check,
+            (WireAction::Call, None) => Action::Call,
+        };
+        self.apply(seat_of(seat), action).await.map_err(|err| {
+            let code = match err {
+                ActionError::NotYourTurn { .. } => RejectCode::NotYourTurn,
+                ActionError::HandFinished => RejectCode::Stale,
+                ActionError::BetNotAboveCurrent { .. }
+                | ActionError::BetBelowMinimum { .. }
+                | ActionError::BetAboveMaximum { .. }
+                | ActionError::BetExceedsStack { .. } => RejectCode::IllegalAmount,
+                _ => RejectCode::IllegalAction,
+            };
+            refuse(code, err.to_string())
+        })
+    }
+
+    /// Applies `action` for `seat`; on success logs it, sends the events and moves on.
+    async fn apply(&mut self, seat: Seat, action: Action) -> Result<(), ActionError> {
+        let Some(HandState {
+            stage: Stage::Playing { engine, actions },
+            ..
+        }) = self.hand.as_mut()
+        else {
+            return Err(ActionError::HandFinished);
+        };
+        let events = engine.apply(seat, action)?;
+        actions.push(LoggedAction {
+            seat: seat.index(),
+            action: match action {
+                Action::Fold => RecordedAction::Fold,
+                Action::Check => RecordedAction::Check,
+                Action::Call => RecordedAction::Call,
+                Action::BetTo(to) => RecordedAction::BetTo(to.get()),
+                Action::TimeOut => RecordedAction::TimeOut,
+            },
+        });
+        self.emit_engine_events(&events);
+        self.after_action().await;
+        Ok(())
+    }
+
+    /// After the deal or an action: prompt the next seat, or finish the hand.
+    async fn after_action(&mut self) {
+        let Some(current) = self.hand.as_mut() else {
+            return;
+        };
+        let Stage::Playing { engine, .. } = &current.stage else {
+            return;
+        };
+        if engine.is_finished() {
+            self.finish().await;
+            return;
+        }
+        let Some(legal) = engine.legal_actions() else {
+            return;
+        };
+        current.deadline = Instant::now() + self.config.action_clock();
+        let event = WireEvent::ToAct {
+            hand: current.no,
+            seat: legal.seat.index(),
+            clock_ms: millis(self.config.action_clock()),
+            legal: WireLegal {
+                can_check: legal.can_check,
+                call_amount: legal.call_amount.map(Chips::get),
+                min_bet_to: legal.min_bet_to.map(Chips::get),
+                max_bet_to: legal.max_bet_to.map(Chips::get),
+            },
+        };
+        self.emit(event, None);
+    }
+
+    fn emit_engine_events(&mut self, events: &[Event]) {
+        for event in events {
+            if let Event::HoleCardsDealt { seat, cards } = event {
+                let public = WireEvent::HoleCards {
+                    seat: seat.index(),
+                    count: cards.len(),
+                    cards: None,
+                };
+                let own = WireEvent::HoleCards {
+                    seat: seat.index(),
+                    count: cards.len(),
+                    cards: Some(cards_text(cards)),
+                };
+                debug_assert_eq!(event.private_to(), Some(*seat));
+                self.emit(public, Some((seat.index(), own)));
+                continue;
+            }
+            debug_assert!(event.private_to().is_none());
+            if let Some(wire) = wire_event(event) {
+                self.emit(wire, None);
+            }
+        }
+    }
+
+    async fn finish(&mut self) {
+        let Some(current) = self.hand.take() else {
+            return;
+        };
+        let HandState {
+            no,
+            session,
+            seats,
+            stage,
+            ..
+        } = current;
+        let Stage::Playing { engine, actions } = stage else {
+            return;
+        };
+        let finals: Vec<FinalStack> = engine
+            .stacks()
+            .into_iter()
+            .map(|(seat, stack)| FinalStack {
+                seat: seat.index(),
+                stack: stack.get(),
+            })
+            .collect();
+        let previous = self.previous.unwrap_or(RecordHash::from_bytes([0; 32]));
+        match session.finish(
+            self.state.key(),
+            previous,
+            actions,
+            engine.board().len(),
+            finals.clone(),
+        ) {
+            Ok(record) => self.store_record(no, record, &seats, &finals).await,
+            Err(err) => {
+                tracing::error!(%err, "signing a hand record");
+                self.halted = true;
+            }
+        }
+    }
+
+    /// Verifies `record` as any player would, then stores it with the chip settlement in one
+    /// transaction and tells the watchers. `finals` is empty for a void (stacks unchanged).
+    async fn store_record(
+        &mut self,
+        no: u64,
+        record: SignedHandRecord,
+        seats: &[(u8, u64)],
+        finals: &[FinalStack],
+    ) {
+        let keys = KeyRing::new(*self.state.key().public());
+        let predecessor = match self.previous {
+            None => Predecessor::Genesis,
+            Some(hash) => Predecessor::Record {
+                hash,
+                table_id: self.config.number(),
+                hand_no: no.saturating_sub(1),
+                key_generation: keys.current_generation(),
+            },
+        };
+        let verified = match verify(&record, &keys, predecessor) {
+            Ok(verified) => verified,
+            Err(err) => {
+                tracing::error!(%err, hand = no, "our own record does not verify; table halted");
+                self.halted = true;
+                return;
+            }
+        };
+        let mut changes = Vec::with_capacity(seats.len());
+        for &(seat, start) in seats {
+            let end = finals
+                .iter()
+                .find(|f| f.seat == seat)
+                .map_or(start, |f| f.stack);
+            let Some(occupant) = self.seats[usize::from(seat)].as_ref() else {
+                tracing::error!(seat, "a seat in the hand has no occupant; table halted");
+                self.halted = true;
+                return;
+            };
+            changes.push(SeatChange {
+                account: occupant.session,
+                start,
+                end,
+            });
+        }
+        let moves = match movements(&changes) {
+            Ok(moves) => moves,
+            Err(err) => {
+                tracing::error!(%err, "settling a hand; table halted");
+                self.halted = true;
+                return;
+            }
+        };
+        let table = self.config.name().clone();
+        let key = match IdempotencyKey::parse(&format!("hand:{}:{no}", table.as_str())) {
+            Ok(key) => key,
+            Err(err) => {
+                tracing::error!(%err, "hand key");
+                self.halted = true;
+                return;
+            }
+        };
+        let record_hash = record.record_hash();
+        let settlement = HandSettlement {
+            key,
+            table,
+            hand_no: no,
+            record: record.to_bytes(),
+            record_hash: *record_hash.as_bytes(),
+            prev_hash: self.previous.map(|hash| *hash.as_bytes()),
+            movements: moves,
+        };
+        if let Err(err) = self.state.store().settle_hand(settlement).await {
+            tracing::error!(%err, hand = no, "storing a hand; table halted");
+            self.halted = true;
+            return;
+        }
+        for (change, &(seat, _)) in changes.iter().zip(seats) {
+            if let Some(occupant) = self.seats[usize::from(seat)].as_mut() {
+                occupant.stack = change.end;
+            }
+        }
+        self.previous = Some(record_hash);
+        self.next_hand = no.saturating_add(1);
+        self.next_start = Instant::now() + self.config.hand_pause();
+        let status = match verified.status {
+            fairness::HandStatus::Completed => "completed",
+            fairness::HandStatus::VoidMissingReveal => "void_missing_reveal",
+            fairness::HandStatus::VoidAborted => "void_aborted",
+        };
+        let stacks = seats
+            .iter()
+            .map(|&(seat, _)| {
+                let occupant = self.seats[usize::from(seat)].as_ref();
+                WireSeat {
+                    seat,
+                    player: occupant.map(|o| o.name.clone()).unwrap_or_default(),
+                    stack: occupant.map_or(0, |o| o.stack),
+                }
+            })
+            .collect();
+        self.emit(
+            WireEvent::HandEnded {
+                hand: no,
+                status,
+                flagged: verified.flagged,
+                record_hash: record_hash.to_hex(),
+                stacks,
+            },
+            None,
+        );
+    }
+}
+
+/// A fresh 32-byte seed from the operating system.
+fn random_seed() -> Result<ClientSeed, getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    Ok(ClientSeed::from_bytes(bytes))
+}
+
+fn internal(err: impl std::fmt::Display) -> Refusal {
+    tracing::error!(%err, "table request failed");
+    refuse(RejectCode::Internal, "internal error")
+}
+
+/// The public wire form of an engine event (hole cards are handled by the caller).
+fn wire_event(event: &Event) -> Option<WireEvent> {
+    Some(match event {
+        Event::HandStarted { .. } | Event::HandEnded { .. } | Event::HoleCardsDealt { .. } => {
+            return None
+        }
+        Event::BlindPosted {
+            seat,
+            blind,
+            amount,
+            all_in,
+        } => WireEvent::BlindPosted {
+            seat: seat.index(),
+            blind: match blind {
+                Blind::Small => "small",
+                Blind::Big => "big",
+                Blind::Straddle => "straddle",
+                Blind::Button => "button",
+            },
+            amount: amount.get(),
+            all_in: *all_in,
+        },
+        Event::AntePosted {
+            seat,
+            amount,
+            all_in,
+        } => WireEvent::AntePosted {
+            seat: seat.index(),
+            amount: amount.get(),
+            all_in: *all_in,
+        },
+        Event::BoardDealt { street, cards } => WireEvent::Board {
+            street: *street,
+            cards: cards_text(cards),
+        },
+        Event::Folded { seat, timed_out } => WireEvent::Folded {
+            seat: seat.index(),
+            timed_out: *timed_out,
+        },
+        Event::Checked { seat, timed_out } => WireEvent::Checked {
+            seat: seat.index(),
+            timed_out: *timed_out,
+        },
+        Event::Called {
+            seat,
+            amount,
+            all_in,
+        } => WireEvent::Called {
+            seat: seat.index(),
+            amount: amount.get(),
+            all_in: *all_in,
+        },
+        Event::BetOrRaised {
+            seat,
+            to,
+            amount,
+            raise,
+            all_in,
+            ..
+        } => WireEvent::Bet {
+            seat: seat.index(),
+            to: to.get(),
+            amount: amount.get(),
+            raise: *raise,
+            all_in: *all_in,
+        },
+        Event::UncalledBetReturned { seat, amount } => WireEvent::UncalledReturned {
+            seat: seat.index(),
+            amount: amount.get(),
+        },
+        Event::BettingRoundEnded { street, pot } => WireEvent::RoundEnded {
+            street: *street,
+            pot: pot.get(),
+        },
+        Event::HandShown { seat, cards, .. } => WireEvent::Shown {
+            seat: seat.index(),
+            cards: cards_text(cards),
+        },
+        Event::HandMucked { seat } => WireEvent::Mucked { seat: seat.index() },
+        Event::PotAwarded {
+            pot,
+            amount,
+            winners,
+            ..
+        } => WireEvent::PotAwarded {
+            pot: *pot,
+            amount: amount.get(),
+            winners: winners
+                .iter()
+                .map(|(seat, amount)| WireShare {
+                    seat: seat.index(),
+                    amount: amount.get(),
+                })
+                .collect(),
+        },
+        // `Event` is non-exhaustive: a new kind is not sent until it has a wire form here.
+        _ => return None,
+    })
+}

@@ -1,0 +1,607 @@
+//! The table protocol's JSON messages (version [`WIRE_VERSION`]), kept apart from the engine's
+//! and the fairness crate's types so the wire format changes only on purpose.
+//! `docs/protocol.md` ("Table protocol") shows every message in an example.
+
+use serde::{Deserialize, Serialize};
+
+/// The protocol version every message carries as `"v"`.
+pub const WIRE_VERSION: u16 = 1;
+
+/// A request's body, after the envelope's `v` and `id` were read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientRequest {
+    /// The tables this server runs.
+    ListTables {},
+    /// Start receiving a table's events (observers may do this without a token).
+    Watch {
+        /// The table's name.
+        table: String,
+    },
+    /// Stop receiving a table's events.
+    Unwatch {
+        /// The table's name.
+        table: String,
+    },
+    /// Take a seat, moving `buy_in` chips from the account to the table.
+    Sit {
+        /// The table's name.
+        table: String,
+        /// The seat number, `0..seats`.
+        seat: u8,
+        /// Chips to bring.
+        buy_in: u64,
+    },
+    /// Leave the table (after the current hand if in it); the chips go back to the account.
+    Leave {
+        /// The table's name.
+        table: String,
+    },
+    /// Commit to this hand's client seed: `H_i` of the fairness protocol, 64 hex digits.
+    CommitSeed {
+        /// The table's name.
+        table: String,
+        /// The hand number the commitment is for.
+        hand: u64,
+        /// `H_i` as hex.
+        commitment: String,
+    },
+    /// Ask the server to generate this hand's seed for the caller's seat (marked as such in
+    /// the record).
+    ServerSeed {
+        /// The table's name.
+        table: String,
+        /// The hand number.
+        hand: u64,
+    },
+    /// Reveal the seed committed to, 64 hex digits.
+    RevealSeed {
+        /// The table's name.
+        table: String,
+        /// The hand number.
+        hand: u64,
+        /// The 32-byte seed as hex.
+        seed: String,
+    },
+    /// A betting action in the current hand.
+    Act {
+        /// The table's name.
+        table: String,
+        /// The hand number the action is meant for (an older one is `stale`).
+        hand: u64,
+        /// What to do.
+        action: WireAction,
+        /// For `bet`: the street total to bet or raise to.
+        #[serde(default)]
+        amount: Option<u64>,
+    },
+}
+
+impl ClientRequest {
+    /// The table the request is about, if any.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            ClientRequest::ListTables {} => None,
+            ClientRequest::Watch { table }
+            | ClientRequest::Unwatch { table }
+            | ClientRequest::Sit { table, .. }
+            | ClientRequest::Leave { table }
+            | ClientRequest::CommitSeed { table, .. }
+            | ClientRequest::ServerSeed { table, .. }
+            | ClientRequest::RevealSeed { table, .. }
+            | ClientRequest::Act { table, .. } => Some(table),
+        }
+    }
+}
+
+/// A betting action on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WireAction {
+    /// Fold.
+    Fold,
+    /// Check.
+    Check,
+    /// Call (all-in for less if short).
+    Call,
+    /// Bet or raise to `amount` (the street total).
+    Bet,
+}
+
+/// Why a request was refused. Every refusal changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// Not JSON, an unknown type or field, or a field of the wrong type.
+    Malformed,
+    /// The message's `v` is not [`WIRE_VERSION`].
+    UnsupportedVersion,
+    /// The message is larger than the server accepts.
+    TooLarge,
+    /// No table has this name.
+    UnknownTable,
+    /// The request needs a logged-in player (this connection is an observer).
+    NotAuthenticated,
+    /// The connection watches too many tables already.
+    TooManyTables,
+    /// No such seat at this table.
+    SeatOutOfRange,
+    /// Someone sits there.
+    SeatTaken,
+    /// The player already sits at this table.
+    AlreadySeated,
+    /// The player does not sit at this table.
+    NotSeated,
+    /// The buy-in is outside the table's range.
+    BuyInOutOfRange,
+    /// The account holds fewer chips than asked for.
+    InsufficientChips,
+    /// The request names a hand that is not the current one, or a step that is over.
+    Stale,
+    /// The request does not fit the hand's current phase (e.g. acting during the seed
+    /// exchange, revealing before the commit list).
+    WrongPhase,
+    /// It is another seat's turn.
+    NotYourTurn,
+    /// The action is not allowed now (e.g. check facing a bet).
+    IllegalAction,
+    /// The amount is missing, present where not allowed, or outside the legal range.
+    IllegalAmount,
+    /// The commitment or seed is not 64 hex digits.
+    BadSeed,
+    /// The revealed seed does not match the seat's commitment.
+    SeedMismatch,
+    /// The seat already committed or revealed.
+    Duplicate,
+    /// The table's inbox is full; try again.
+    TableBusy,
+    /// The server failed; details are in its log.
+    Internal,
+}
+
+/// A seat as shown on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WireSeat {
+    /// Seat number.
+    pub seat: u8,
+    /// Player's username.
+    pub player: String,
+    /// Chips at the table.
+    pub stack: u64,
+}
+
+/// One pot winner's share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WireShare {
+    /// The winning seat.
+    pub seat: u8,
+    /// Chips it wins from this pot.
+    pub amount: u64,
+}
+
+/// What legal moves the seat to act has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WireLegal {
+    /// Checking is allowed.
+    pub can_check: bool,
+    /// Chips a call adds, if calling is allowed.
+    pub call_amount: Option<u64>,
+    /// Smallest bet/raise total, if betting is allowed.
+    pub min_bet_to: Option<u64>,
+    /// Largest bet/raise total, if betting is allowed.
+    pub max_bet_to: Option<u64>,
+}
+
+/// A table event, the same for every recipient except where noted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WireEvent {
+    /// Sent to a new watcher: the table as it is now.
+    Snapshot {
+        /// Game (`nlhe` or `plo`).
+        game: &'static str,
+        /// Small blind.
+        small_blind: u64,
+        /// Big blind.
+        big_blind: u64,
+        /// Seats at the table.
+        seats_max: u8,
+        /// Buy-in range.
+        buy_in_min: u64,
+        /// Buy-in range.
+        buy_in_max: u64,
+        /// The action clock in milliseconds.
+        action_clock_ms: u64,
+        /// The hand in progress, if any.
+        hand: Option<u64>,
+        /// Who sits where.
+        seats: Vec<WireSeat>,
+    },
+    /// A player sat down.
+    Seated {
+        /// The seat.
+        #[serde(flatten)]
+        seat: WireSeat,
+    },
+    /// A player left; their chips went back to their account.
+    Left {
+        /// The seat.
+        seat: u8,
+        /// The player.
+        player: String,
+        /// Chips returned to the account.
+        cashed_out: u64,
+    },
+    /// Step 1 of the fairness protocol: the signed announcement of a new hand.
+    HandAnnounced {
+        /// The hand number.
+        hand: u64,
+        /// The table's number in the records (`table_id`).
+        table_number: u64,
+        /// `C_s`, hex.
+        server_commitment: String,
+        /// Seats dealt in.
+        seats: Vec<u8>,
+        /// The signed announcement in the fairness crate's JSON form.
+        announcement: serde_json::Value,
+        /// Milliseconds left to commit.
+        commit_window_ms: u64,
+    },
+    /// Step 2: the signed commit list; reveal now.
+    CommitmentsClosed {
+        /// The hand number.
+        hand: u64,
+        /// The signed commit list in the fairness crate's JSON form.
+        commit_list: serde_json::Value,
+        /// Milliseconds left to reveal.
+        reveal_window_ms: u64,
+    },
+    /// The deal started (every seed revealed).
+    HandStarted {
+        /// The hand number.
+        hand: u64,
+        /// The button's seat.
+        button: u8,
+        /// Seats and starting stacks.
+        players: Vec<WireSeat>,
+    },
+    /// A blind was posted.
+    BlindPosted {
+        /// The seat.
+        seat: u8,
+        /// `small`, `big`, `straddle` or `button`.
+        blind: &'static str,
+        /// Chips posted.
+        amount: u64,
+        /// The blind put the seat all-in.
+        all_in: bool,
+    },
+    /// An ante was posted.
+    AntePosted {
+        /// The seat.
+        seat: u8,
+        /// Chips posted.
+        amount: u64,
+        /// The ante put the seat all-in.
+        all_in: bool,
+    },
+    /// Hole cards were dealt. `cards` is present only in the seat's own copy.
+    HoleCards {
+        /// The seat.
+        seat: u8,
+        /// How many cards.
+        count: usize,
+        /// The cards (text form, e.g. `"Ah"`), only for their owner.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cards: Option<Vec<String>>,
+    },
+    /// Board cards were dealt.
+    Board {
+        /// 1 flop, 2 turn, 3 river.
+        street: u8,
+        /// The cards.
+        cards: Vec<String>,
+    },
+    /// A seat must act.
+    ToAct {
+        /// The hand number.
+        hand: u64,
+        /// The seat.
+        seat: u8,
+        /// Milliseconds before the time-out action is applied.
+        clock_ms: u64,
+        /// What it may do.
+        legal: WireLegal,
+    },
+    /// A seat folded.
+    Folded {
+        /// The seat.
+        seat: u8,
+        /// Because its clock ran out.
+        timed_out: bool,
+    },
+    /// A seat checked.
+    Checked {
+        /// The seat.
+        seat: u8,
+        /// Because its clock ran out.
+        timed_out: bool,
+    },
+    /// A seat called.
+    Called {
+        /// The seat.
+        seat: u8,
+        /// Chips added.
+        amount: u64,
+        /// All-in.
+        all_in: bool,
+    },
+    /// A seat bet or raised.
+    Bet {
+        /// The seat.
+        seat: u8,
+        /// The new street total.
+        to: u64,
+        /// Chips added.
+        amount: u64,
+        /// A raise rather than a first bet.
+        raise: bool,
+        /// All-in.
+        all_in: bool,
+    },
+    /// An uncalled bet went back.
+    UncalledReturned {
+        /// The seat.
+        seat: u8,
+        /// Chips returned.
+        amount: u64,
+    },
+    /// A betting round ended.
+    RoundEnded {
+        /// 0 pre-flop … 3 river.
+        street: u8,
+        /// The pot.
+        pot: u64,
+    },
+    /// A seat showed its cards at showdown.
+    Shown {
+        /// The seat.
+        seat: u8,
+        /// The cards.
+        cards: Vec<String>,
+    },
+    /// A seat mucked at showdown.
+    Mucked {
+        /// The seat.
+        seat: u8,
+    },
+    /// A pot (or half of one) was awarded.
+    PotAwarded {
+        /// Pot index, 0 the main pot.
+        pot: u8,
+        /// Chips in it.
+        amount: u64,
+        /// Who won what.
+        winners: Vec<WireShare>,
+    },
+    /// The hand is over and its signed record is stored.
+    HandEnded {
+        /// The hand number.
+        hand: u64,
+        /// `completed` or `void_missing_reveal`.
+        status: &'static str,
+        /// Seats flagged (seats that did not reveal).
+        flagged: Vec<u8>,
+        /// The record's hash, hex (the next record links to it).
+        record_hash: String,
+        /// Stacks after the hand.
+        stacks: Vec<WireSeat>,
+    },
+}
+
+/// A message from the server.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The request with this id was done.
+    Ack {
+        /// Protocol version.
+        v: u16,
+        /// The request's id.
+        id: u64,
+    },
+    /// Reply to `list_tables`.
+    Tables {
+        /// Protocol version.
+        v: u16,
+        /// The request's id.
+        id: u64,
+        /// The tables.
+        tables: Vec<WireTable>,
+    },
+    /// The request was refused; nothing changed.
+    Rejected {
+        /// Protocol version.
+        v: u16,
+        /// The request's id (absent when the message had no readable id).
+        id: Option<u64>,
+        /// Stable machine-readable reason.
+        code: RejectCode,
+        /// Human-readable explanation.
+        message: String,
+    },
+    /// A table event.
+    Event {
+        /// Protocol version.
+        v: u16,
+        /// The table.
+        table: String,
+        /// The table's event sequence number: 1, 2, 3, … without gaps for a watcher.
+        seq: u64,
+        /// What happened.
+        event: WireEvent,
+    },
+}
+
+impl ServerMessage {
+    /// A refusal of request `id`.
+    pub fn rejected(
+        id: Option<u64>,
+        code: RejectCode,
+        message: impl Into<String>,
+    ) -> ServerMessage {
+        ServerMessage::Rejected {
+            v: WIRE_VERSION,
+            id,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The JSON text sent over the socket.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).expect("wire messages always serialize")
+    }
+}
+
+/// A table in the `tables` reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WireTable {
+    /// Its name.
+    pub table: String,
+    /// `nlhe` or `plo`.
+    pub game: &'static str,
+    /// Small blind.
+    pub small_blind: u64,
+    /// Big blind.
+    pub big_blind: u64,
+    /// Seats.
+    pub seats_max: u8,
+    /// Buy-in range.
+    pub buy_in_min: u64,
+    /// Buy-in range.
+    pub buy_in_max: u64,
+}
+
+/// A request parsed from the socket: envelope checked, body typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The client's command id, echoed in the answer.
+    pub id: u64,
+    /// The request.
+    pub body: ClientRequest,
+}
+
+/// A request the server could not read: the id if it could be read, why, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The request's id, when it could be read.
+    pub id: Option<u64>,
+    /// Why it was refused.
+    pub code: RejectCode,
+    /// Details.
+    pub message: String,
+}
+
+impl Unreadable {
+    fn new(id: Option<u64>, code: RejectCode, message: impl Into<String>) -> Unreadable {
+        Unreadable {
+            id,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The refusal to send back.
+    pub fn into_message(self) -> ServerMessage {
+        ServerMessage::rejected(self.id, self.code, self.message)
+    }
+}
+
+/// Parses one text message: `{"v": 1, "id": <u64>, "type": ..., ...}`.
+pub fn parse_request(text: &str) -> Result<Request, Unreadable> {
+    let mut value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|err| Unreadable::new(None, RejectCode::Malformed, err.to_string()))?;
+    let object = value.as_object_mut().ok_or_else(|| {
+        Unreadable::new(None, RejectCode::Malformed, "a message is a JSON object")
+    })?;
+    let id = object
+        .remove("id")
+        .and_then(|id| id.as_u64())
+        .ok_or_else(|| {
+            Unreadable::new(
+                None,
+                RejectCode::Malformed,
+                "\"id\" must be a non-negative integer",
+            )
+        })?;
+    match object.remove("v").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(WIRE_VERSION) => {}
+        _ => {
+            return Err(Unreadable::new(
+                Some(id),
+                RejectCode::UnsupportedVersion,
+                format!("\"v\" must be {WIRE_VERSION}"),
+            ))
+        }
+    }
+    let body = serde_json::from_value(value)
+        .map_err(|err| Unreadable::new(Some(id), RejectCode::Malformed, err.to_string()))?;
+    Ok(Request { id, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(result: Result<Request, Unreadable>) -> (Option<u64>, RejectCode) {
+        match result {
+            Err(refusal) => (refusal.id, refusal.code),
+            Ok(request) => panic!("expected a rejection, got {request:?}"),
+        }
+    }
+
+    #[test]
+    fn requests_parse_strictly() {
+        let ok = parse_request(
+            r#"{"v":1,"id":7,"type":"act","table":"t","hand":3,"action":"bet","amount":40}"#,
+        )
+        .expect("valid");
+        assert_eq!(ok.id, 7);
+        assert_eq!(
+            ok.body,
+            ClientRequest::Act {
+                table: "t".into(),
+                hand: 3,
+                action: WireAction::Bet,
+                amount: Some(40)
+            }
+        );
+        assert_eq!(code(parse_request("nope")), (None, RejectCode::Malformed));
+        assert_eq!(code(parse_request("[1]")), (None, RejectCode::Malformed));
+        assert_eq!(
+            code(parse_request(r#"{"v":1,"id":-1,"type":"list_tables"}"#)),
+            (None, RejectCode::Malformed)
+        );
+        assert_eq!(
+            code(parse_request(r#"{"v":2,"id":1,"type":"list_tables"}"#)),
+            (Some(1), RejectCode::UnsupportedVersion)
+        );
+        assert_eq!(
+            code(parse_request(
+                r#"{"v":1,"id":1,"type":"list_tables","x":1}"#
+            )),
+            (Some(1), RejectCode::Malformed)
+        );
+        assert_eq!(
+            code(parse_request(
+                r#"{"v":1,"id":1,"type":"sit","table":"t","seat":3,"buy_in":1e99}"#
+            )),
+            (Some(1), RejectCode::Malformed)
+        );
+        assert_eq!(
+            code(parse_request(r#"{"v":1,"id":1,"type":"fly"}"#)),
+            (Some(1), RejectCode::Malformed)
+        );
+    }
+}
