@@ -140,9 +140,18 @@ pub(crate) struct FetchArgs {
     /// The server's base URL, e.g. http://localhost:8080.
     #[arg(long, value_name = "URL")]
     pub(crate) server: String,
-    /// The hand id.
+    /// The hand id (`<table>-<hand number>` on poker-server, e.g. `nlhe-1-2-17`).
     #[arg(long, value_name = "ID")]
     pub(crate) hand: String,
+    /// Bearer token of your account: poker-server shows a record only to players of its
+    /// table. Prefer the POKER_TOKEN variable, which other users cannot see in `ps`.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "POKER_TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) token: Option<String>,
     /// Pin the server key: the server's key must be this one (64 hex digits).
     #[arg(long, value_name = "PUBKEY_HEX", conflicts_with = "key_file")]
     pub(crate) key: Option<String>,

@@ -3,7 +3,8 @@
 //!
 //! The REST contract (docs/protocol.md): `GET {server}/api/v1/server-key` returns
 //! `{"algorithm": "ed25519", "public_key": HEX, "key_id": HEX}`, and
-//! `GET {server}/api/v1/hands/{id}/record` returns the record's JSON form.
+//! `GET {server}/api/v1/hands/{id}/record` returns the record's JSON form, to the bearer
+//! of a token of one of the table's players (`--token` or `POKER_TOKEN`).
 
 use fairness::{KeyRing, Predecessor, PublicKey};
 use serde_json::json;
@@ -19,6 +20,8 @@ pub(crate) const MAX_DOWNLOAD_BYTES: usize = MAX_RECORD_FILE_BYTES;
 pub(crate) const REQUEST_TIMEOUT_SECS: u64 = 20;
 /// Redirects followed at most.
 pub(crate) const MAX_REDIRECTS: usize = 3;
+/// Longest bearer token accepted (poker-server's are 64 hex digits).
+pub(crate) const MAX_TOKEN_LEN: usize = 256;
 /// Longest hand id accepted.
 pub(crate) const MAX_HAND_ID_LEN: usize = 64;
 
@@ -31,7 +34,7 @@ pub(crate) fn run(args: &FetchArgs) -> Result<Verdict, InputError> {
         (None, None) => None,
     };
 
-    let key_text = get(&format!("{base}/api/v1/server-key"))?;
+    let key_text = get(&format!("{base}/api/v1/server-key"), None)?;
     let served = served_key(&key_text)?;
     if let Some(pinned) = pinned {
         if pinned != served {
@@ -60,7 +63,7 @@ pub(crate) fn run(args: &FetchArgs) -> Result<Verdict, InputError> {
         );
     }
     let record_url = format!("{base}/api/v1/hands/{id}/record");
-    let record_text = get(&record_url)?;
+    let record_text = get(&record_url, args.token.as_deref())?;
     let record = parse_record(&record_text, &record_url)?;
     if !args.json {
         println!("downloaded {record_url} ({} bytes)", record_text.len());
@@ -127,10 +130,19 @@ fn served_key(text: &str) -> Result<PublicKey, InputError> {
 }
 
 /// `GET url`: the body of a 200 reply, at most [`MAX_DOWNLOAD_BYTES`] bytes of UTF-8.
-fn get(url: &str) -> Result<String, InputError> {
-    let response = minreq::get(url)
+fn get(url: &str, token: Option<&str>) -> Result<String, InputError> {
+    let mut request = minreq::get(url)
         .with_timeout(REQUEST_TIMEOUT_SECS)
-        .with_max_redirects(MAX_REDIRECTS)
+        .with_max_redirects(MAX_REDIRECTS);
+    if let Some(token) = token {
+        if !token.bytes().all(|b| b.is_ascii_graphic()) || token.len() > MAX_TOKEN_LEN {
+            return Err(InputError::new(format!(
+                "--token: expected up to {MAX_TOKEN_LEN} printable ASCII characters"
+            )));
+        }
+        request = request.with_header("Authorization", format!("Bearer {token}"));
+    }
+    let response = request
         .send_lazy()
         .map_err(|e| InputError::new(format!("GET {url}: {e}")))?;
     let status = response.status_code;

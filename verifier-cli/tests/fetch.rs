@@ -13,6 +13,13 @@ use support::*;
 
 /// Serves `routes` (path, status, body) on a free local port; returns the base URL.
 fn serve(routes: Vec<(String, u16, String)>) -> String {
+    serve_requiring(routes, None)
+}
+
+/// Like `serve`, but hand records need `Authorization: Bearer <token>` (401 otherwise),
+/// as poker-server's access rule does.
+fn serve_requiring(routes: Vec<(String, u16, String)>, token: Option<&str>) -> String {
+    let expected = token.map(|t| format!("authorization: bearer {}", t.to_lowercase()));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     thread::spawn(move || {
@@ -23,10 +30,14 @@ fn serve(routes: Vec<(String, u16, String)>) -> String {
             if reader.read_line(&mut request_line).is_err() {
                 continue;
             }
+            let mut authorized = expected.is_none();
             loop {
                 let mut header = String::new();
                 if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
                     break;
+                }
+                if Some(header.trim().to_lowercase()) == expected {
+                    authorized = true;
                 }
             }
             let path = request_line
@@ -34,10 +45,17 @@ fn serve(routes: Vec<(String, u16, String)>) -> String {
                 .nth(1)
                 .unwrap_or("")
                 .to_owned();
-            let (status, body) = routes
-                .iter()
-                .find(|(p, _, _)| *p == path)
-                .map_or((404, "not found".to_owned()), |(_, s, b)| (*s, b.clone()));
+            let (status, body) = if path.starts_with("/api/v1/hands/") && !authorized {
+                (
+                    401,
+                    r#"{"code":"missing_token","message":"a bearer token is required"}"#.to_owned(),
+                )
+            } else {
+                routes
+                    .iter()
+                    .find(|(p, _, _)| *p == path)
+                    .map_or((404, "not found".to_owned()), |(_, s, b)| (*s, b.clone()))
+            };
             let _ = write!(
                 stream,
                 "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -151,4 +169,29 @@ fn bad_replies_and_arguments_exit_2() {
         tls_failure.stderr
     );
     run(&["fetch", "--server", "localhost:8080", "--hand", "7"]).assert_unusable();
+}
+
+#[test]
+fn the_token_is_sent_when_records_need_one() {
+    let token = "4f1c0ffee";
+    let base = serve_requiring(vector_routes(0), Some(token));
+    let without = run(&["fetch", "--server", &base, "--hand", "7"]);
+    without.assert_unusable();
+    assert!(without.stderr.contains("401"), "{}", without.stderr);
+    let with = run(&["fetch", "--server", &base, "--hand", "7", "--token", token]);
+    assert_eq!(
+        with.code, 0,
+        "stdout: {}\nstderr: {}",
+        with.stdout, with.stderr
+    );
+    run(&[
+        "fetch",
+        "--server",
+        &base,
+        "--hand",
+        "7",
+        "--token",
+        "bad token",
+    ])
+    .assert_unusable();
 }
