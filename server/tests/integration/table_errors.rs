@@ -155,6 +155,23 @@ async fn bad_input_is_refused_with_typed_errors_and_timeouts_void_or_fold() {
     let alice_token = client.sign_up("alice", PASSWORD).await;
     let bob_token = client.sign_up("bob", PASSWORD).await;
 
+    // A bad token is refused before the upgrade.
+    let mut request = format!("ws://{}/api/v1/ws", client.addr)
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", "0".repeat(64))
+            .parse()
+            .expect("header"),
+    );
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 401)
+        }
+        other => panic!("expected a 401, got {:?}", other.map(|_| ())),
+    }
+
     // Observers and malformed messages.
     let mut observer = Conn::open(&client, None).await;
     observer.send_text("nope".into()).await;
