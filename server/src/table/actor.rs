@@ -80,7 +80,8 @@ struct HandState {
     saved: OpenHand,
 }
 
-struct Table {
+/// One table's state, owned by its task.
+pub(super) struct Table {
     config: TableConfig,
     state: AppState,
     seq: u64,
@@ -95,19 +96,13 @@ struct Table {
     halted: bool,
 }
 
-/// Runs one table until its inbox closes.
-pub(super) async fn run(
-    config: TableConfig,
-    state: AppState,
-    mut commands: mpsc::Receiver<TableCommand>,
-) {
-    let mut table = match Table::open(config, state).await {
-        Ok(table) => table,
-        Err(err) => {
-            tracing::error!(%err, "table could not start");
-            return;
-        }
-    };
+/// Opens a table: see [`Table::open`].
+pub(super) async fn open(config: TableConfig, state: AppState) -> Result<Table, LedgerError> {
+    Table::open(config, state).await
+}
+
+/// Runs an opened table until its inbox closes.
+pub(super) async fn run(mut table: Table, mut commands: mpsc::Receiver<TableCommand>) {
     loop {
         let deadline = table.deadline();
         tokio::select! {
