@@ -346,6 +346,10 @@ impl Table {
     }
 
     fn deadline(&self) -> Option<Instant> {
+        if self.halted {
+            // A halted table deals no more and retries nothing; it still answers requests.
+            return None;
+        }
         match &self.hand {
             Some(hand) => Some(hand.deadline),
             None if self.eligible_seats().len() >= 2 && !self.halted => Some(self.next_start),
@@ -560,6 +564,13 @@ impl Table {
         }
         if self.seat_of_account(player.account).is_some() {
             return Err(refuse(RejectCode::AlreadySeated, "you already sit here"));
+        }
+        if !self.watchers.contains_key(&conn) && self.watchers.len() >= WATCHERS_PER_TABLE_MAX {
+            // Checked before any chip moves: a refusal changes nothing.
+            return Err(refuse(
+                RejectCode::TableBusy,
+                "too many watchers at this table",
+            ));
         }
         if !(self.config.buy_in_min()..=self.config.buy_in_max()).contains(&buy_in) {
             return Err(refuse(
@@ -1500,4 +1511,31 @@ fn wire_event(event: &Event) -> Option<WireEvent> {
         // `Event` is non-exhaustive: a new kind is not sent until it has a wire form here.
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_actions_read_back_and_bad_bytes_are_refused() {
+        for action in [
+            RecordedAction::Fold,
+            RecordedAction::Check,
+            RecordedAction::Call,
+            RecordedAction::BetTo(u64::MAX),
+            RecordedAction::TimeOut,
+        ] {
+            let logged = LoggedAction { seat: 9, action };
+            assert_eq!(decode_action(&encode_action(logged)), Some(logged));
+        }
+        let mut bad = encode_action(LoggedAction {
+            seat: 1,
+            action: RecordedAction::Fold,
+        });
+        bad[1] = 5;
+        assert_eq!(decode_action(&bad), None);
+        assert_eq!(decode_action(&bad[..9]), None);
+        assert_eq!(decode_action(&[]), None);
+    }
 }
