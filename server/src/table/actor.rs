@@ -204,7 +204,7 @@ impl Table {
                 }
             }
             Err(reason) => {
-                tracing::error!(table = %name, hand = open.hand_no, reason, "cannot void the unfinished hand; its number is skipped");
+                tracing::error!(table = %name, hand = open.hand_no, reason, "cannot void the unfinished hand from its saved state; its number will be announced again");
                 store.clear_open_hand(name).await?;
             }
         }
