@@ -401,7 +401,17 @@ impl Table {
         }
     }
 
-    fn snapshot(&self) -> WireEvent {
+    /// The table as `account` (if any) may see it now.
+    fn snapshot(&self, account: Option<AccountId>) -> WireEvent {
+        let your_cards = account
+            .and_then(|account| self.seat_of_account(account))
+            .and_then(|seat| match &self.hand {
+                Some(HandState {
+                    stage: Stage::Playing { engine, .. },
+                    ..
+                }) => engine.hole_cards(seat_of(seat)).map(cards_text),
+                _ => None,
+            });
         WireEvent::Snapshot {
             game: self.config.game().as_str(),
             small_blind: self.config.small_blind(),
@@ -412,6 +422,7 @@ impl Table {
             action_clock_ms: millis(self.config.action_clock()),
             hand: self.hand.as_ref().map(|h| h.no),
             seats: self.wire_seats(),
+            your_cards,
         }
     }
 
@@ -522,7 +533,7 @@ impl Table {
             v: WIRE_VERSION,
             table: self.config.name().as_str().to_owned(),
             seq: self.seq,
-            event: self.snapshot(),
+            event: self.snapshot(account),
         };
         Self::reply(outbox, &snapshot);
         self.watchers.insert(

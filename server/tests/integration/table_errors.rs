@@ -358,6 +358,23 @@ async fn bad_input_is_refused_with_typed_errors_and_timeouts_void_or_fold() {
     ] {
         assert_eq!(actor.code(body.clone()).await, code, "{body}");
     }
+    // A second connection of the player to act (a reconnect) gets its cards in the
+    // snapshot; an observer's snapshot never has any.
+    let actor_token = if actor_seat == 0 {
+        &alice_token
+    } else {
+        &bob_token
+    };
+    let mut again = Conn::open(&client, Some(actor_token)).await;
+    assert_eq!(again.code(json!({"type": "watch"})).await, "ack");
+    let snapshot = again.event("snapshot").await;
+    assert_eq!(snapshot["hand"], 2);
+    assert_eq!(
+        snapshot["your_cards"].as_array().map(Vec::len),
+        Some(2),
+        "{snapshot}"
+    );
+    assert!(observer.event("snapshot").await.get("your_cards").is_none());
     let folded = actor.event("folded").await;
     assert_eq!(folded["timed_out"], true, "the action clock acted");
     actor.hand_event("hand_ended", 2).await;
