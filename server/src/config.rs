@@ -14,11 +14,11 @@ use serde::Deserialize;
 
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
-    CONNECTIONS_DEFAULT, CONNECTIONS_MAX, PASSWORD_HASHES_CONCURRENT_DEFAULT,
-    PASSWORD_HASHES_CONCURRENT_MAX, SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN,
-    STARTING_BALANCE_DEFAULT,
+    CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, PASSWORD_HASHES_CONCURRENT_DEFAULT,
+    PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT,
+    SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
 };
-use crate::table::TableConfig;
+use crate::table::{TableConfig, TableGame};
 
 /// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
 pub const ADDR_DEFAULT: SocketAddr =
@@ -66,6 +66,70 @@ pub struct ConfigLayer {
     /// Seconds a player may think before the time-out action (check or fold) [default: 30]
     #[arg(long, env = "POKER_ACTION_CLOCK_SECS", value_name = "SECONDS")]
     pub action_clock_secs: Option<u64>,
+    /// Tables to open instead of the defaults (config file only: `[[tables]]`).
+    #[arg(skip)]
+    pub tables: Option<Vec<TableSpec>>,
+}
+
+/// One `[[tables]]` entry of the config file.
+///
+/// ```toml
+/// [[tables]]
+/// name = "nlhe-5-10"
+/// number = 3
+/// game = "nlhe"          # or "plo"
+/// blinds = [5, 10]
+/// seats = 9
+/// buy_in = [200, 2000]
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// The table's name (letters, digits, `-`, `_`; at most 64).
+    pub name: String,
+    /// Its number in the fairness records; unique per server and never reused.
+    pub number: u64,
+    /// `nlhe` or `plo`.
+    pub game: String,
+    /// Small and big blind.
+    pub blinds: (u64, u64),
+    /// Seats, 2 to 10.
+    pub seats: u8,
+    /// Smallest and largest buy-in.
+    pub buy_in: (u64, u64),
+}
+
+impl TableSpec {
+    /// The checked table, with `action_clock` and the default seed windows and pause.
+    fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
+        let invalid = |reason: String| ConfigError::Table {
+            name: self.name.clone(),
+            reason,
+        };
+        let name = crate::ledger::TableId::parse(&self.name).map_err(|e| invalid(e.to_string()))?;
+        let game = match self.game.as_str() {
+            "nlhe" => TableGame::NoLimitHoldem,
+            "plo" => TableGame::PotLimitOmaha,
+            other => return Err(invalid(format!("unknown game {other:?} (nlhe or plo)"))),
+        };
+        TableConfig::new(
+            name,
+            self.number,
+            game,
+            self.blinds,
+            self.seats,
+            self.buy_in,
+        )
+        .and_then(|table| {
+            table.with_clocks(
+                action_clock,
+                SEED_COMMIT_WINDOW_DEFAULT,
+                SEED_REVEAL_WINDOW_DEFAULT,
+                HAND_PAUSE_DEFAULT,
+            )
+        })
+        .map_err(|e| invalid(e.to_string()))
+    }
 }
 
 impl ConfigLayer {
@@ -81,6 +145,7 @@ impl ConfigLayer {
                 .or(lower.password_hash_concurrency),
             max_connections: self.max_connections.or(lower.max_connections),
             action_clock_secs: self.action_clock_secs.or(lower.action_clock_secs),
+            tables: self.tables.or(lower.tables),
         }
     }
 
@@ -145,6 +210,14 @@ pub enum ConfigError {
         /// The allowed range.
         range: String,
     },
+    /// A `[[tables]]` entry is invalid.
+    #[error("table {name}: {reason}")]
+    Table {
+        /// The entry's name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// Two tables share a name or a number.
     #[error("table {0} is configured twice (names and numbers must be unique)")]
     DuplicateTable(String),
@@ -160,6 +233,19 @@ pub struct Config {
     password_hash_concurrency: usize,
     max_connections: usize,
     tables: Vec<TableConfig>,
+}
+
+/// Refuses two tables with the same name or number: each names one chain of records.
+fn check_unique(tables: &[TableConfig]) -> Result<(), ConfigError> {
+    for (i, table) in tables.iter().enumerate() {
+        if tables[..i]
+            .iter()
+            .any(|t| t.name() == table.name() || t.number() == table.number())
+        {
+            return Err(ConfigError::DuplicateTable(table.name().to_string()));
+        }
+    }
+    Ok(())
 }
 
 /// Checks `value` lies in `min..=max`.
@@ -227,8 +313,17 @@ impl Config {
             ACTION_CLOCK_MIN.as_secs(),
             ACTION_CLOCK_MAX.as_secs(),
         )?;
+        let action_clock = Duration::from_secs(action_clock);
+        let tables = match &layer.tables {
+            None => TableConfig::defaults(action_clock),
+            Some(specs) => specs
+                .iter()
+                .map(|spec| spec.build(action_clock))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        check_unique(&tables)?;
         Ok(Config {
-            tables: TableConfig::defaults(Duration::from_secs(action_clock)),
+            tables,
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
@@ -289,14 +384,7 @@ impl Config {
     /// The same settings with these tables instead (for embedders and tests). Names and
     /// numbers must be unique: they name each table's chain of records.
     pub fn with_tables(mut self, tables: Vec<TableConfig>) -> Result<Config, ConfigError> {
-        for (i, table) in tables.iter().enumerate() {
-            if tables[..i]
-                .iter()
-                .any(|t| t.name() == table.name() || t.number() == table.number())
-            {
-                return Err(ConfigError::DuplicateTable(table.name().to_string()));
-            }
-        }
+        check_unique(&tables)?;
         self.tables = tables;
         Ok(self)
     }
@@ -333,6 +421,41 @@ mod tests {
             "default fills the rest"
         );
         assert_eq!(config.data_dir(), Path::new(DATA_DIR_DEFAULT));
+    }
+
+    #[test]
+    fn tables_come_from_the_file() {
+        let file = file_with(
+            "action_clock_secs = 15\n[[tables]]\nname = \"nlhe-5-10\"\nnumber = 3\ngame = \"nlhe\"\n\
+             blinds = [5, 10]\nseats = 9\nbuy_in = [200, 2000]\n",
+        );
+        let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
+        assert_eq!(config.tables().len(), 1);
+        let table = &config.tables()[0];
+        assert_eq!(
+            (table.name().as_str(), table.big_blind(), table.seats()),
+            ("nlhe-5-10", 10, 9)
+        );
+        assert_eq!(table.action_clock(), Duration::from_secs(15));
+        for bad in [
+            "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"stud\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
+            "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 12\nbuy_in = [40, 400]\n",
+            "[[tables]]\nname = \"a/b\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
+        ] {
+            let file = file_with(bad);
+            assert!(matches!(
+                Config::resolve(ConfigLayer::default(), Some(file.path())),
+                Err(ConfigError::Table { .. })
+            ), "{bad}");
+        }
+        let twice = file_with(
+            "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n\
+             [[tables]]\nname = \"y\"\nnumber = 1\ngame = \"plo\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
+        );
+        assert!(matches!(
+            Config::resolve(ConfigLayer::default(), Some(twice.path())),
+            Err(ConfigError::DuplicateTable(_))
+        ));
     }
 
     #[test]

@@ -139,7 +139,7 @@ where
     S: Future<Output = ()> + Send + 'static,
 {
     let state = app.state;
-    let tables = Tables::spawn(&state);
+    let tables = Tables::start(&state).await;
     let service = warp::service(crate::routes::routes(state.clone(), tables));
     let limit = state.config().max_connections();
     let permits = Arc::new(Semaphore::new(limit));

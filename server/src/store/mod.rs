@@ -18,7 +18,7 @@ mod ledger;
 mod schema;
 
 pub use accounts::{CreateAccountError, Credentials};
-pub use hands::{HandSettlement, StoredHand};
+pub use hands::{HandSettlement, OpenHand, StoredHand};
 
 use std::fs::OpenOptions;
 use std::io;

@@ -98,6 +98,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER hand_records_append_only_d BEFORE DELETE ON hand_records
         BEGIN SELECT RAISE(ABORT, 'hand_records is append-only'); END;
     "#,
+    // Version 2: the hand in play at each table, so a restart after a crash can void it with
+    // a signed record. Holds the server seed, so the file's privacy matters (it is 0600).
+    r#"
+    CREATE TABLE open_hands (
+        table_id    TEXT    PRIMARY KEY,
+        hand_no     INTEGER NOT NULL CHECK (hand_no >= 1),
+        server_seed BLOB    NOT NULL CHECK (length(server_seed) = 32),
+        -- The signed announcement, canonical bytes.
+        announcement BLOB   NOT NULL,
+        -- The signed commit list once closed, canonical bytes.
+        commitments BLOB,
+        -- Revealed seeds: (seat u8, seed 32 bytes) repeated.
+        reveals     BLOB    NOT NULL,
+        -- Actions: (seat u8, code u8, amount u64 big-endian) repeated.
+        actions     BLOB    NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// Brings the schema up to the newest version this server knows.

@@ -21,7 +21,7 @@ use crate::accounts::AccountId;
 use crate::ledger::{IdempotencyKey, LedgerAccountId, LedgerError};
 use crate::limits::WATCHERS_PER_TABLE_MAX;
 use crate::state::AppState;
-use crate::store::HandSettlement;
+use crate::store::{HandSettlement, OpenHand};
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
     WireShare, WIRE_VERSION,
@@ -76,9 +76,12 @@ struct HandState {
     generated: Vec<(u8, ClientSeed)>,
     stage: Stage,
     deadline: Instant,
+    /// What is saved after each step, for crash recovery.
+    saved: OpenHand,
 }
 
-struct Table {
+/// One table's state, owned by its task.
+pub(super) struct Table {
     config: TableConfig,
     state: AppState,
     seq: u64,
@@ -93,19 +96,13 @@ struct Table {
     halted: bool,
 }
 
-/// Runs one table until its inbox closes.
-pub(super) async fn run(
-    config: TableConfig,
-    state: AppState,
-    mut commands: mpsc::Receiver<TableCommand>,
-) {
-    let mut table = match Table::open(config, state).await {
-        Ok(table) => table,
-        Err(err) => {
-            tracing::error!(%err, "table could not start");
-            return;
-        }
-    };
+/// Opens a table: see [`Table::open`].
+pub(super) async fn open(config: TableConfig, state: AppState) -> Result<Table, LedgerError> {
+    Table::open(config, state).await
+}
+
+/// Runs an opened table until its inbox closes.
+pub(super) async fn run(mut table: Table, mut commands: mpsc::Receiver<TableCommand>) {
     loop {
         let deadline = table.deadline();
         tokio::select! {
@@ -152,22 +149,12 @@ fn millis(duration: std::time::Duration) -> u64 {
 }
 
 impl Table {
-    /// Loads where the table's chain stands and gives back chips left in its sessions.
+    /// Loads where the table's chain stands, voids a hand an earlier run left unfinished
+    /// (with a signed record) and gives back chips left in the table's sessions.
     async fn open(config: TableConfig, state: AppState) -> Result<Table, LedgerError> {
-        let store = state.store();
-        let last = store.last_hand(config.name().clone()).await?;
-        for (account, chips) in store
-            .table_sessions_with_chips(config.name().clone())
-            .await?
-        {
-            let key = fresh_key("refund", config.name().as_str())?;
-            store
-                .cash_out(key, account, config.name().clone(), chips)
-                .await?;
-            tracing::info!(table = %config.name(), account = account.get(), chips, "gave back chips left at the table");
-        }
+        let last = state.store().last_hand(config.name().clone()).await?;
         let seats = (0..config.seats()).map(|_| None).collect();
-        Ok(Table {
+        let mut table = Table {
             seq: 0,
             watchers: BTreeMap::new(),
             seats,
@@ -179,10 +166,190 @@ impl Table {
             halted: false,
             config,
             state,
-        })
+        };
+        table.recover().await?;
+        let store = table.state.store().clone();
+        let name = table.config.name().clone();
+        for (account, chips) in store.table_sessions_with_chips(name.clone()).await? {
+            let key = fresh_key("refund", name.as_str())?;
+            store.cash_out(key, account, name.clone(), chips).await?;
+            tracing::info!(table = %name, account = account.get(), chips, "gave back chips left at the table");
+        }
+        Ok(table)
+    }
+
+    /// Voids the hand a crashed run left in play, rebuilding its fairness session from what
+    /// was saved (Ed25519 signatures are deterministic, so the rebuilt announcement and
+    /// commit list are the ones the players saw). No chips move: a hand settles only at its
+    /// end, so every stack is still its starting stack in the ledger.
+    async fn recover(&mut self) -> Result<(), LedgerError> {
+        let store = self.state.store().clone();
+        let name = self.config.name().clone();
+        let Some(open) = store.open_hand(name.clone()).await? else {
+            return Ok(());
+        };
+        if open.hand_no != self.next_hand {
+            // Settled already (the row is deleted with the settlement) or unusable.
+            store.clear_open_hand(name).await?;
+            return Ok(());
+        }
+        match self.rebuild_void(&open) {
+            Ok((record, seats)) => {
+                tracing::warn!(table = %name, hand = open.hand_no, "voiding the hand a previous run left unfinished");
+                self.store_record(open.hand_no, record, &seats, &[]).await;
+                if self.halted {
+                    return Err(LedgerError::Store(crate::store::StoreError::Corrupt(
+                        "could not store the void record of an unfinished hand".into(),
+                    )));
+                }
+            }
+            Err(reason) => {
+                tracing::error!(table = %name, hand = open.hand_no, reason, "cannot void the unfinished hand from its saved state; its number will be announced again");
+                store.clear_open_hand(name).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The signed void record of a saved, unfinished hand, and its seats with their stacks.
+    #[allow(clippy::type_complexity)]
+    fn rebuild_void(
+        &self,
+        open: &OpenHand,
+    ) -> Result<(SignedHandRecord, Vec<(u8, u64)>), &'static str> {
+        let key = self.state.key();
+        let announcement =
+            fairness::Signed::<fairness::Announcement>::from_bytes(&open.announcement)
+                .map_err(|_| "saved announcement does not decode")?;
+        let setup = announcement.body().setup().clone();
+        let seats: Vec<(u8, u64)> = setup.seats().iter().map(|s| (s.seat, s.stack)).collect();
+        let mut session = HandSession::announce(
+            key,
+            self.config.number(),
+            open.hand_no,
+            setup,
+            ServerSeed::from_bytes(open.server_seed),
+        );
+        if session.announcement().to_bytes() != open.announcement {
+            return Err("rebuilt announcement differs from the saved one");
+        }
+        let previous = self.previous.unwrap_or(RecordHash::from_bytes([0; 32]));
+        let entries = match &open.commitments {
+            Some(bytes) => fairness::Signed::<fairness::CommitList>::from_bytes(bytes)
+                .map_err(|_| "saved commit list does not decode")?
+                .body()
+                .entries()
+                .to_vec(),
+            // Crashed before the commit list: nothing was revealed or dealt; every seat
+            // gets a fresh server-generated seed so the void can show its (unused) deck.
+            None => Vec::new(),
+        };
+        let mut generated = Vec::new();
+        let entries = if entries.is_empty() {
+            seats
+                .iter()
+                .map(|&(seat, _)| {
+                    let seed = random_seed().map_err(|_| "the OS random source failed")?;
+                    let commitment = session.client_commitment(seat, &seed);
+                    generated.push((seat, seed));
+                    Ok(CommitEntry {
+                        seat,
+                        origin: SeedOrigin::ServerGenerated,
+                        commitment,
+                    })
+                })
+                .collect::<Result<Vec<_>, &'static str>>()?
+        } else {
+            entries
+        };
+        let list = session
+            .close_commitments(key, entries)
+            .map_err(|_| "saved commitments do not fit the seats")?
+            .to_bytes();
+        if open
+            .commitments
+            .as_ref()
+            .is_some_and(|saved| *saved != list)
+        {
+            return Err("rebuilt commit list differs from the saved one");
+        }
+        for (seat, seed) in generated {
+            session.reveal(seat, seed).map_err(|_| "generated seed")?;
+        }
+        for chunk in open.reveals.chunks(33) {
+            let (&seat, seed) = chunk.split_first().ok_or("empty reveal")?;
+            let seed: [u8; 32] = seed.try_into().map_err(|_| "short reveal")?;
+            session
+                .reveal(seat, ClientSeed::from_bytes(seed))
+                .map_err(|_| "saved reveal does not match")?;
+        }
+        if !session.missing_reveals().is_empty() {
+            // Crashed during the reveals: the seats that had not revealed are flagged, as
+            // the protocol's only void before the deal requires.
+            let record = session
+                .void_missing_reveals(key, previous)
+                .map_err(|_| "void before the deal")?;
+            return Ok((record, seats));
+        }
+        let deck = session.deck().map_err(|_| "deck")?;
+        let setup = session.announcement().body().setup();
+        let players: Vec<SeatSetup> = seats
+            .iter()
+            .map(|&(seat, stack)| SeatSetup {
+                seat: seat_of(seat),
+                stack: Chips::new(stack),
+            })
+            .collect();
+        let (mut engine, _) = Hand::start(
+            fairness::engine_config(setup),
+            &players,
+            seat_of(setup.button()),
+            deck,
+        )
+        .map_err(|_| "the saved hand does not start")?;
+        let mut actions = Vec::new();
+        for chunk in open.actions.chunks(10) {
+            let logged = decode_action(chunk).ok_or("saved action does not decode")?;
+            let mut trial = engine.clone();
+            trial
+                .apply(seat_of(logged.seat), engine_action(logged.action))
+                .map_err(|_| "saved action is illegal")?;
+            if trial.is_finished() {
+                // Its settlement never happened: void the hand just before its end.
+                break;
+            }
+            engine = trial;
+            actions.push(logged);
+        }
+        let record = session
+            .void_aborted(key, previous, actions, engine.board().len(), Vec::new())
+            .map_err(|_| "void after the deal")?;
+        Ok((record, seats))
+    }
+
+    /// Saves the hand in play, so a crash leaves enough to void it. A failure halts the
+    /// table: dealing on without the save would make a crash unrecoverable.
+    async fn save_hand(&mut self) {
+        let Some(current) = self.hand.as_ref() else {
+            return;
+        };
+        let saved = current.saved.clone();
+        if let Err(err) = self
+            .state
+            .store()
+            .save_open_hand(self.config.name().clone(), saved)
+            .await
+        {
+            tracing::error!(%err, "saving the hand in play; table halted");
+            self.halted = true;
+        }
     }
 
     fn deadline(&self) -> Option<Instant> {
+        if self.halted {
+            // A halted table deals no more and retries nothing; it still answers requests.
+            return None;
+        }
         match &self.hand {
             Some(hand) => Some(hand.deadline),
             None if self.eligible_seats().len() >= 2 && !self.halted => Some(self.next_start),
@@ -234,7 +401,17 @@ impl Table {
         }
     }
 
-    fn snapshot(&self) -> WireEvent {
+    /// The table as `account` (if any) may see it now.
+    fn snapshot(&self, account: Option<AccountId>) -> WireEvent {
+        let your_cards = account
+            .and_then(|account| self.seat_of_account(account))
+            .and_then(|seat| match &self.hand {
+                Some(HandState {
+                    stage: Stage::Playing { engine, .. },
+                    ..
+                }) => engine.hole_cards(seat_of(seat)).map(cards_text),
+                _ => None,
+            });
         WireEvent::Snapshot {
             game: self.config.game().as_str(),
             small_blind: self.config.small_blind(),
@@ -245,6 +422,7 @@ impl Table {
             action_clock_ms: millis(self.config.action_clock()),
             hand: self.hand.as_ref().map(|h| h.no),
             seats: self.wire_seats(),
+            your_cards,
         }
     }
 
@@ -355,7 +533,7 @@ impl Table {
             v: WIRE_VERSION,
             table: self.config.name().as_str().to_owned(),
             seq: self.seq,
-            event: self.snapshot(),
+            event: self.snapshot(account),
         };
         Self::reply(outbox, &snapshot);
         self.watchers.insert(
@@ -397,6 +575,13 @@ impl Table {
         }
         if self.seat_of_account(player.account).is_some() {
             return Err(refuse(RejectCode::AlreadySeated, "you already sit here"));
+        }
+        if !self.watchers.contains_key(&conn) && self.watchers.len() >= WATCHERS_PER_TABLE_MAX {
+            // Checked before any chip moves: a refusal changes nothing.
+            return Err(refuse(
+                RejectCode::TableBusy,
+                "too many watchers at this table",
+            ));
         }
         if !(self.config.buy_in_min()..=self.config.buy_in_max()).contains(&buy_in) {
             return Err(refuse(
@@ -583,6 +768,7 @@ impl Table {
         }
         let seed = ClientSeed::from_hex(seed)
             .map_err(|_| refuse(RejectCode::BadSeed, "a seed is 64 hex digits"))?;
+        let bytes = *seed.expose();
         current
             .session
             .reveal(seat, seed)
@@ -596,7 +782,11 @@ impl Table {
                 }
                 other => refuse(RejectCode::WrongPhase, other.to_string()),
             })?;
-        if current.session.missing_reveals().is_empty() {
+        current.saved.reveals.push(seat);
+        current.saved.reveals.extend_from_slice(&bytes);
+        let complete = current.session.missing_reveals().is_empty();
+        self.save_hand().await;
+        if complete {
             self.deal().await;
         }
         Ok(())
@@ -629,7 +819,10 @@ impl Table {
         }
         let key = self.state.key();
         let list = match current.session.close_commitments(key, entries) {
-            Ok(list) => list.to_json(),
+            Ok(list) => {
+                current.saved.commitments = Some(list.to_bytes());
+                list.to_json()
+            }
             Err(err) => {
                 tracing::error!(%err, "closing commitments");
                 self.halted = true;
@@ -637,6 +830,8 @@ impl Table {
             }
         };
         for (seat, seed) in std::mem::take(&mut current.generated) {
+            current.saved.reveals.push(seat);
+            current.saved.reveals.extend_from_slice(seed.expose());
             if let Err(err) = current.session.reveal(seat, seed) {
                 tracing::error!(%err, "revealing a server-generated seed");
             }
@@ -645,6 +840,7 @@ impl Table {
         current.deadline = Instant::now() + self.config.reveal_window();
         let hand = current.no;
         let all_revealed = current.session.missing_reveals().is_empty();
+        self.save_hand().await;
         self.emit(
             WireEvent::CommitmentsClosed {
                 hand,
@@ -739,6 +935,14 @@ impl Table {
             setup,
             ServerSeed::from_bytes(*seed.expose()),
         );
+        let saved = OpenHand {
+            hand_no: no,
+            server_seed: *seed.expose(),
+            announcement: session.announcement().to_bytes(),
+            commitments: None,
+            reveals: Vec::new(),
+            actions: Vec::new(),
+        };
         let announcement = session.announcement();
         let event = WireEvent::HandAnnounced {
             hand: no,
@@ -758,7 +962,14 @@ impl Table {
             generated: Vec::new(),
             stage: Stage::Committing,
             deadline: Instant::now() + self.config.commit_window(),
+            saved,
         });
+        // Saved before anyone sees the commitment: a crash from here on is voided on restart.
+        self.save_hand().await;
+        if self.halted {
+            self.hand = None;
+            return;
+        }
         self.emit(event, None);
     }
 
@@ -921,13 +1132,14 @@ impl Table {
     async fn apply(&mut self, seat: Seat, action: Action) -> Result<(), ActionError> {
         let Some(HandState {
             stage: Stage::Playing { engine, actions },
+            saved,
             ..
         }) = self.hand.as_mut()
         else {
             return Err(ActionError::HandFinished);
         };
         let events = engine.apply(seat, action)?;
-        actions.push(LoggedAction {
+        let logged = LoggedAction {
             seat: seat.index(),
             action: match action {
                 Action::Fold => RecordedAction::Fold,
@@ -936,7 +1148,10 @@ impl Table {
                 Action::BetTo(to) => RecordedAction::BetTo(to.get()),
                 Action::TimeOut => RecordedAction::TimeOut,
             },
-        });
+        };
+        actions.push(logged);
+        saved.actions.extend_from_slice(&encode_action(logged));
+        self.save_hand().await;
         self.emit_engine_events(&events);
         self.after_action().await;
         Ok(())
@@ -1067,18 +1282,25 @@ impl Table {
                 .iter()
                 .find(|f| f.seat == seat)
                 .map_or(start, |f| f.stack);
+            if start == end {
+                continue; // no chips move (and after a crash, no one sits there yet)
+            }
             let Some(occupant) = self.seats[usize::from(seat)].as_ref() else {
                 tracing::error!(seat, "a seat in the hand has no occupant; table halted");
                 self.halted = true;
                 return;
             };
-            changes.push(SeatChange {
-                account: occupant.session,
-                start,
-                end,
-            });
+            changes.push((
+                seat,
+                SeatChange {
+                    account: occupant.session,
+                    start,
+                    end,
+                },
+            ));
         }
-        let moves = match movements(&changes) {
+        let change_list: Vec<SeatChange> = changes.iter().map(|(_, c)| *c).collect();
+        let moves = match movements(&change_list) {
             Ok(moves) => moves,
             Err(err) => {
                 tracing::error!(%err, "settling a hand; table halted");
@@ -1110,8 +1332,8 @@ impl Table {
             self.halted = true;
             return;
         }
-        for (change, &(seat, _)) in changes.iter().zip(seats) {
-            if let Some(occupant) = self.seats[usize::from(seat)].as_mut() {
+        for (seat, change) in &changes {
+            if let Some(occupant) = self.seats[usize::from(*seat)].as_mut() {
                 occupant.stack = change.end;
             }
         }
@@ -1144,6 +1366,49 @@ impl Table {
             },
             None,
         );
+    }
+}
+
+/// An action as saved for crash recovery: seat, code (as in the record), amount.
+fn encode_action(logged: LoggedAction) -> [u8; 10] {
+    let (code, amount) = match logged.action {
+        RecordedAction::Fold => (0, 0),
+        RecordedAction::Check => (1, 0),
+        RecordedAction::Call => (2, 0),
+        RecordedAction::BetTo(to) => (3, to),
+        RecordedAction::TimeOut => (4, 0),
+    };
+    let mut bytes = [0u8; 10];
+    bytes[0] = logged.seat;
+    bytes[1] = code;
+    bytes[2..].copy_from_slice(&amount.to_be_bytes());
+    bytes
+}
+
+/// Reads [`encode_action`]'s bytes back.
+fn decode_action(bytes: &[u8]) -> Option<LoggedAction> {
+    let (&seat, rest) = bytes.split_first()?;
+    let (&code, amount) = rest.split_first()?;
+    let amount = u64::from_be_bytes(amount.try_into().ok()?);
+    let action = match code {
+        0 => RecordedAction::Fold,
+        1 => RecordedAction::Check,
+        2 => RecordedAction::Call,
+        3 => RecordedAction::BetTo(amount),
+        4 => RecordedAction::TimeOut,
+        _ => return None,
+    };
+    Some(LoggedAction { seat, action })
+}
+
+/// The engine action a logged action stands for.
+fn engine_action(action: RecordedAction) -> Action {
+    match action {
+        RecordedAction::Fold => Action::Fold,
+        RecordedAction::Check => Action::Check,
+        RecordedAction::Call => Action::Call,
+        RecordedAction::BetTo(to) => Action::BetTo(Chips::new(to)),
+        RecordedAction::TimeOut => Action::TimeOut,
     }
 }
 
@@ -1257,4 +1522,31 @@ fn wire_event(event: &Event) -> Option<WireEvent> {
         // `Event` is non-exhaustive: a new kind is not sent until it has a wire form here.
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_actions_read_back_and_bad_bytes_are_refused() {
+        for action in [
+            RecordedAction::Fold,
+            RecordedAction::Check,
+            RecordedAction::Call,
+            RecordedAction::BetTo(u64::MAX),
+            RecordedAction::TimeOut,
+        ] {
+            let logged = LoggedAction { seat: 9, action };
+            assert_eq!(decode_action(&encode_action(logged)), Some(logged));
+        }
+        let mut bad = encode_action(LoggedAction {
+            seat: 1,
+            action: RecordedAction::Fold,
+        });
+        bad[1] = 5;
+        assert_eq!(decode_action(&bad), None);
+        assert_eq!(decode_action(&bad[..9]), None);
+        assert_eq!(decode_action(&[]), None);
+    }
 }

@@ -121,13 +121,22 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// Starts one task per configured table. Each first gives back chips left in its
-    /// sessions by an earlier run, then waits for players.
-    pub fn spawn(state: &AppState) -> Tables {
+    /// Opens every configured table — voiding a hand an earlier run left unfinished and
+    /// giving back chips left in its sessions — and then starts one task per table. Returns
+    /// once all are open, so no client sees a table before its recovery. A table that cannot
+    /// open is logged and left out.
+    pub async fn start(state: &AppState) -> Tables {
         let mut by_name = BTreeMap::new();
         for config in state.config().tables() {
+            let table = match actor::open(config.clone(), state.clone()).await {
+                Ok(table) => table,
+                Err(err) => {
+                    tracing::error!(table = %config.name(), %err, "table could not open");
+                    continue;
+                }
+            };
             let (inbox, commands) = mpsc::channel(TABLE_INBOX_MAX);
-            tokio::spawn(actor::run(config.clone(), state.clone(), commands));
+            tokio::spawn(actor::run(table, commands));
             by_name.insert(
                 config.name().as_str().to_owned(),
                 TableHandle {

@@ -216,6 +216,9 @@ pub enum WireEvent {
         hand: Option<u64>,
         /// Who sits where.
         seats: Vec<WireSeat>,
+        /// The watcher's own hole cards in the hand in play (after a reconnect), if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        your_cards: Option<Vec<String>>,
     },
     /// A player sat down.
     Seated {

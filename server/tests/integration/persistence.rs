@@ -270,3 +270,79 @@ async fn the_binary_resolves_settings_and_exits_cleanly_on_sigterm() {
     assert_eq!(store.check_ledger().await.expect("consistent").issued, 77);
     store.close().await.expect("close");
 }
+
+/// Starts the real binary on `data`, with its output drained; returns it and its address.
+fn spawn_server(data: &std::path::Path) -> (ChildGuard, std::net::SocketAddr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_poker-server"))
+        .env("POKER_ADDR", "127.0.0.1:0")
+        .env("POKER_DATA_DIR", data)
+        .env("POKER_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn poker-server");
+    let (addr, _) = read_banner(child.stdout.take().expect("stdout"));
+    (ChildGuard(child), addr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_cut_short_by_sigkill_is_voided_with_a_verified_record_on_restart() {
+    use crate::table_errors::Conn;
+    use fairness::{verify, HandStatus, KeyRing, Predecessor, PublicKey, SignedHandRecord};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let (mut first, addr) = spawn_server(&data);
+    let client = Client { addr };
+    let alice = client.sign_up("alice", PASSWORD).await;
+    let bob = client.sign_up("bob", PASSWORD).await;
+    let table = json!("nlhe-1-2");
+    let mut conns = Vec::new();
+    for (token, seat) in [(&alice, 0), (&bob, 3)] {
+        let mut conn = Conn::open(&client, Some(token)).await;
+        let sit = json!({"type": "sit", "table": table, "seat": seat, "buy_in": 100});
+        assert_eq!(conn.code(sit).await, "ack");
+        conns.push(conn);
+    }
+    for conn in &mut conns {
+        conn.hand_event("hand_announced", 1).await;
+        let seed = json!({"type": "server_seed", "table": table, "hand": 1});
+        assert_eq!(conn.code(seed).await, "ack");
+    }
+    let to_act = conns[0].hand_event("to_act", 1).await;
+    let actor = usize::from(to_act["seat"] != 0);
+    let raise = json!({"type": "act", "table": table, "hand": 1, "action": "bet",
+        "amount": to_act["legal"]["min_bet_to"]});
+    assert_eq!(conns[actor].code(raise).await, "ack");
+    conns[0].event("bet").await;
+
+    // SIGKILL: no shutdown code runs.
+    first.0.kill().expect("SIGKILL");
+    first.0.wait().expect("reaped");
+    drop(conns);
+
+    let (_second, addr) = spawn_server(&data);
+    let client = Client { addr };
+    for token in [&alice, &bob] {
+        let me = client.get("/api/v1/me", Some(token)).await;
+        assert_eq!(me.body["balance"], 10_000, "every chip is back: {me:?}");
+    }
+    let reply = client
+        .get("/api/v1/hands/nlhe-1-2-1/record", Some(&alice))
+        .await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let record = SignedHandRecord::from_json(&reply.body.to_string()).expect("record");
+    let key = client.get("/api/v1/server-key", None).await;
+    let keys = KeyRing::new(
+        PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key"),
+    );
+    let verified = verify(&record, &keys, Predecessor::Genesis).expect("the void verifies");
+    assert_eq!(verified.status, HandStatus::VoidAborted);
+    assert_eq!(
+        record.body().outcome().actions.len(),
+        1,
+        "the raise is logged"
+    );
+    assert!(verified.final_stacks.iter().all(|stack| stack.stack == 100));
+}

@@ -22,14 +22,14 @@ const RECEIVE_TIMEOUT: Duration = Duration::from_secs(30);
 const TABLE: &str = "t-nlhe";
 
 /// A socket and the messages read but not yet asked for.
-struct Conn {
+pub(crate) struct Conn {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
     unread: VecDeque<Value>,
     next_id: u64,
 }
 
 impl Conn {
-    async fn open(client: &Client, token: Option<&str>) -> Conn {
+    pub(crate) async fn open(client: &Client, token: Option<&str>) -> Conn {
         let mut request = format!("ws://{}/api/v1/ws", client.addr)
             .into_client_request()
             .expect("request");
@@ -68,7 +68,7 @@ impl Conn {
     }
 
     /// The code of a refusal, or `"ack"`.
-    async fn code(&mut self, body: Value) -> String {
+    pub(crate) async fn code(&mut self, body: Value) -> String {
         let answer = self.ask(body).await;
         match answer["type"].as_str() {
             Some("rejected") => answer["code"].as_str().expect("code").to_owned(),
@@ -78,7 +78,7 @@ impl Conn {
     }
 
     /// The next event of this kind about hand `hand`.
-    async fn hand_event(&mut self, kind: &str, hand: u64) -> Value {
+    pub(crate) async fn hand_event(&mut self, kind: &str, hand: u64) -> Value {
         self.next(|m| {
             m["type"] == "event" && m["event"]["kind"] == kind && m["event"]["hand"] == hand
         })
@@ -87,7 +87,7 @@ impl Conn {
     }
 
     /// The next event of this kind (earlier unread messages are kept).
-    async fn event(&mut self, kind: &str) -> Value {
+    pub(crate) async fn event(&mut self, kind: &str) -> Value {
         self.next(|m| m["type"] == "event" && m["event"]["kind"] == kind)
             .await["event"]
             .clone()
@@ -358,6 +358,23 @@ async fn bad_input_is_refused_with_typed_errors_and_timeouts_void_or_fold() {
     ] {
         assert_eq!(actor.code(body.clone()).await, code, "{body}");
     }
+    // A second connection of the player to act (a reconnect) gets its cards in the
+    // snapshot; an observer's snapshot never has any.
+    let actor_token = if actor_seat == 0 {
+        &alice_token
+    } else {
+        &bob_token
+    };
+    let mut again = Conn::open(&client, Some(actor_token)).await;
+    assert_eq!(again.code(json!({"type": "watch"})).await, "ack");
+    let snapshot = again.event("snapshot").await;
+    assert_eq!(snapshot["hand"], 2);
+    assert_eq!(
+        snapshot["your_cards"].as_array().map(Vec::len),
+        Some(2),
+        "{snapshot}"
+    );
+    assert!(observer.event("snapshot").await.get("your_cards").is_none());
     let folded = actor.event("folded").await;
     assert_eq!(folded["timed_out"], true, "the action clock acted");
     actor.hand_event("hand_ended", 2).await;

@@ -385,10 +385,19 @@ async fn six_clients_play_verified_hands_at_two_tables() {
         let verified = verify_chain(&records, &keys, Predecessor::Genesis, SignatureMode::Strict)
             .unwrap_or_else(|err| panic!("{table}: {err:?}"));
         assert_eq!(verified.len(), records.len());
-        // Seats 0 and 2 sent their own seeds; seat 4 asked the server.
+        // Seats 0 and 2 sent their own seeds; seat 4 asked the server, and the records say so.
+        for hand in &verified {
+            for seat in [0, 2] {
+                assert!(!hand.server_generated_seats.contains(&seat), "{hand:?}");
+            }
+            assert!(!hand.independent_seats.contains(&4), "{hand:?}");
+        }
         assert!(verified
             .iter()
-            .all(|hand| !hand.server_generated_seats.contains(&0)));
+            .any(|hand| hand.server_generated_seats.contains(&4)));
+        assert!(verified
+            .iter()
+            .any(|hand| hand.independent_seats.contains(&0)));
 
         // One record by its id, as `poker-verify fetch` asks for it.
         let one = client
