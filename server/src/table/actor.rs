@@ -311,8 +311,9 @@ impl Table {
         for chunk in open.actions.chunks(10) {
             let logged = decode_action(chunk).ok_or("saved action does not decode")?;
             let mut trial = engine.clone();
+            let seat = Seat::new(logged.seat).ok_or("saved action names no seat")?;
             trial
-                .apply(seat_of(logged.seat), engine_action(logged.action))
+                .apply(seat, engine_action(logged.action))
                 .map_err(|_| "saved action is illegal")?;
             if trial.is_finished() {
                 // Its settlement never happened: void the hand just before its end.
