@@ -1,11 +1,12 @@
 //! The `poker-server` binary: reads the configuration, starts the server, prints where it
 //! listens and its public key, and shuts down cleanly on SIGINT or SIGTERM.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 
 use anyhow::Context;
 use clap::Parser;
 use tokio::signal::unix::{signal, SignalKind};
+
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
@@ -22,7 +23,12 @@ async fn main() -> anyhow::Result<()> {
         .parse()
         .with_context(|| format!("invalid log filter {:?}", cli.log))?;
     tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                // Colour codes only for a person at a terminal, never in log files.
+                .with_ansi(std::io::stderr().is_terminal()),
+        )
         .with(filter)
         .init();
 
