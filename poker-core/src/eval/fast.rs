@@ -64,6 +64,8 @@ const SUIT_RANKS: u64 = 0x1FFF;
 const EVERY_FOURTH_BIT: u64 = 0x0001_1111_1111_1111;
 /// A suit index that matches no card.
 const NO_SUIT: u32 = 4;
+/// Masks an index into [`FLUSH_CLASSES`] (8,192 entries), so the lookup needs no check.
+const FLUSH_INDEX_MASK: usize = (1 << 13) - 1;
 /// Deuces to fives (card indices 0–15): cards the short deck does not have.
 const BELOW_SIX: u64 = 0xFFFF;
 /// Ranks `A-6-7-8-9`, the lowest straight in the short deck.
@@ -382,12 +384,13 @@ impl FastHand {
         cards: CardSet,
         mut visit: impl FnMut(Card, HandStrength),
     ) -> Result<(), EvalError> {
-        let completed = self.len() + 1;
-        if !(HAND_CARDS_MIN..=HAND_CARDS_MAX).contains(&completed) {
+        // One test on the counters with one more card: five or more, not eight.
+        let flags = self.key.wrapping_add(ONE_CARD) & (FIVE_CARDS_FLAG | CARD_COUNT_OVERFLOW);
+        if flags != FIVE_CARDS_FLAG {
             return Err(EvalError::WrongCardCount {
                 min: HAND_CARDS_MIN,
                 max: HAND_CARDS_MAX,
-                got: completed,
+                got: self.len() + 1,
             });
         }
         // Same layout as CardSet: the cards already held drop out in one step.
@@ -407,29 +410,29 @@ impl FastHand {
         // Its counter reads 7, and adding one to every counter sets bit 3 for it
         // alone (no counter exceeds 7 here, so nothing carries).
         let four_of_a_suit = (self.key + 0x1111) & FLUSH_FLAGS;
-        let flush_suit = match four_of_a_suit {
-            0 => NO_SUIT,
-            flags => flags.trailing_zeros() / 4,
-        };
-        while rest != 0 {
-            // The cards of the lowest rank left: indices `first..first + 4`.
-            let first = rest.trailing_zeros() & !3;
-            let mut group = (rest >> first) & 0xF;
-            rest &= !(0xF << first);
-            // Every card of this rank completes the hand to the same rank multiset:
-            // one rank-table lookup serves all of them that make no flush.
-            let non_flush = rank_class(self.key.wrapping_add(CARD_CODES[first as usize].key));
-            while group != 0 {
-                let suit = group.trailing_zeros();
-                group &= group - 1;
-                let index = (first + suit) as u8;
-                let class = if suit == flush_suit {
-                    let code = CARD_CODES[usize::from(index)];
-                    flush_class(self.key.wrapping_add(code.key), self.mask | code.bit)
-                } else {
-                    non_flush
-                };
-                visit(card_at(index), HandStrength::from_class(class));
+        if four_of_a_suit == 0 {
+            // No completion makes a flush: one rank-table lookup per rank serves
+            // every card of that rank.
+            while rest != 0 {
+                let first = rest.trailing_zeros() & !3;
+                let group = (rest >> first) & 0xF;
+                rest &= !(0xF << first);
+                let class = rank_class(self.key.wrapping_add(CARD_CODES[first as usize].key));
+                visit_rank_group(first, group, class, class, NO_SUIT, &mut visit);
+            }
+        } else {
+            // A card of the four-card suit makes a flush: the suit's ranks plus the
+            // new rank index the flush table directly, one lookup per rank.
+            let flush_suit = four_of_a_suit.trailing_zeros() / 4;
+            let held = suit_ranks(self.mask, flush_suit);
+            while rest != 0 {
+                let first = rest.trailing_zeros() & !3;
+                let group = (rest >> first) & 0xF;
+                rest &= !(0xF << first);
+                let non_flush = rank_class(self.key.wrapping_add(CARD_CODES[first as usize].key));
+                let with_rank = (held | 1 << (first / 4)) as usize & FLUSH_INDEX_MASK;
+                let flush = FLUSH_CLASSES[with_rank];
+                visit_rank_group(first, group, non_flush, flush, flush_suit, &mut visit);
             }
         }
         Ok(())
@@ -470,6 +473,30 @@ impl FastHand {
             });
         }
         Ok(())
+    }
+}
+
+/// Visits the cards of one rank present in `group` (bit `s` for suit `s`; the card
+/// with suit `s` has index `first + s`), in suit order: the card of `flush_suit` gets
+/// the class `flush`, the others `non_flush`. Unrolled over the four suits, so that a
+/// visitor as simple as a running maximum compiles to branch-free selects.
+#[inline(always)]
+fn visit_rank_group(
+    first: u32,
+    group: u64,
+    non_flush: u16,
+    flush: u16,
+    flush_suit: u32,
+    visit: &mut impl FnMut(Card, HandStrength),
+) {
+    for suit in 0..4 {
+        if group & (1 << suit) != 0 {
+            let class = if suit == flush_suit { flush } else { non_flush };
+            visit(
+                card_at((first + suit) as u8),
+                HandStrength::from_class(class),
+            );
+        }
     }
 }
 
