@@ -489,14 +489,26 @@ fn visit_rank_group(
     flush_suit: u32,
     visit: &mut impl FnMut(Card, HandStrength),
 ) {
-    for suit in 0..4 {
-        if group & (1 << suit) != 0 {
+    if group == 0xF {
+        // All four cards (the usual case when enumerating): no test per card.
+        for suit in 0..4 {
             let class = if suit == flush_suit { flush } else { non_flush };
             visit(
                 card_at((first + suit) as u8),
                 HandStrength::from_class(class),
             );
         }
+        return;
+    }
+    let mut rest = group;
+    while rest != 0 {
+        let suit = rest.trailing_zeros();
+        rest &= rest - 1;
+        let class = if suit == flush_suit { flush } else { non_flush };
+        visit(
+            card_at((first + suit) as u8),
+            HandStrength::from_class(class),
+        );
     }
 }
 
