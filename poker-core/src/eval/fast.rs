@@ -94,29 +94,40 @@ pub(super) struct CardCode {
     pub(super) bit: u64,
 }
 
-/// The code of every card, by card index (`rank * 4 + suit`), padded to 256 entries so
-/// that any `u8` index is in bounds and the lookup needs no check or mask (entries
-/// from 52 up are never used: card indices are below 52). The padding is 3 KB that
-/// is never touched, so it costs no cache.
-pub(super) static CARD_CODES: [CardCode; 256] = card_codes();
+/// The code of every card, by card index (`rank * 4 + suit`), as one 128-bit number:
+/// `key` in the high half and `bit` in the low half, so that
+/// [`FastHand::from_cards`] sums both with one wide addition per card (at most seven
+/// bits cannot overflow the low half). Padded to 256 entries so that any `u8` index
+/// is in bounds and the lookup needs no check or mask (entries from 52 up are never
+/// used: card indices are below 52). The padding is 3 KB that is never touched, so it
+/// costs no cache.
+pub(super) static CARD_CODES: [u128; 256] = card_codes();
+
+/// The code of the card with index `index` (below 256).
+#[inline(always)]
+fn code_at(index: usize) -> CardCode {
+    let wide = CARD_CODES[index & 0xFF];
+    CardCode {
+        key: (wide >> 64) as u64,
+        bit: wide as u64,
+    }
+}
 
 /// The code of `card`.
 #[inline(always)]
 pub(super) fn card_code(card: Card) -> CardCode {
-    CARD_CODES[usize::from(card.index())]
+    code_at(usize::from(card.index()))
 }
 
-const fn card_codes() -> [CardCode; 256] {
-    let mut codes = [CardCode { key: 0, bit: 0 }; 256];
+const fn card_codes() -> [u128; 256] {
+    let mut codes = [0; 256];
     let mut index = 0;
     while index < 52 {
         let rank = index / 4;
         let suit = index % 4;
         let spread_key = RANK_KEYS[rank].wrapping_mul(HASH_MULTIPLIER) as u64;
-        codes[index] = CardCode {
-            key: spread_key << SPREAD_SHIFT | 1 << (4 * suit) | ONE_CARD,
-            bit: 1 << index,
-        };
+        let key = spread_key << SPREAD_SHIFT | 1 << (4 * suit) | ONE_CARD;
+        codes[index] = (key as u128) << 64 | 1 << index;
         index += 1;
     }
     codes
@@ -287,22 +298,25 @@ impl FastHand {
                 got: cards.len(),
             });
         }
-        let mut key = SUIT_COUNTER_BIAS;
+        // Keys and bits are summed together as one 128-bit number (bits in the low
+        // half, which at most seven of them cannot overflow; keys above, where the
+        // rank sum wraps as it does in `key` alone): one wide addition per card.
+        let mut sum = u128::from(SUIT_COUNTER_BIAS) << 64;
         let mut mask = 0;
-        let mut bit_sum = 0u64;
         for &card in cards {
-            let code = card_code(card);
-            key = key.wrapping_add(code.key);
-            mask |= code.bit;
-            bit_sum = bit_sum.wrapping_add(code.bit);
+            let wide = CARD_CODES[usize::from(card.index())];
+            sum = sum.wrapping_add(wide);
+            mask |= wide as u64;
         }
         // One check for all cards: single bits add up to their OR exactly when no two
-        // are the same (a repeat carries). One addition per card; the branch is taken
-        // only on bad input.
-        if bit_sum != mask {
+        // are the same (a repeat carries). The branch is taken only on bad input.
+        if sum as u64 != mask {
             return Err(first_repeat(cards));
         }
-        Ok(FastHand { key, mask })
+        Ok(FastHand {
+            key: (sum >> 64) as u64,
+            mask,
+        })
     }
 
     /// Number of cards in the hand.
@@ -400,7 +414,7 @@ impl FastHand {
             while rest != 0 {
                 let index = rest.trailing_zeros() as u8;
                 rest &= rest - 1;
-                let code = CARD_CODES[usize::from(index)];
+                let code = code_at(usize::from(index));
                 let class = high_value(self.key.wrapping_add(code.key), self.mask | code.bit);
                 visit(card_at(index), HandStrength::from_class(class));
             }
@@ -417,7 +431,7 @@ impl FastHand {
                 let first = rest.trailing_zeros() & !3;
                 let group = (rest >> first) & 0xF;
                 rest &= !(0xF << first);
-                let class = rank_class(self.key.wrapping_add(CARD_CODES[first as usize].key));
+                let class = rank_class(self.key.wrapping_add(code_at(first as usize).key));
                 visit_rank_group(first, group, class, class, NO_SUIT, &mut visit);
             }
         } else {
@@ -429,7 +443,7 @@ impl FastHand {
                 let first = rest.trailing_zeros() & !3;
                 let group = (rest >> first) & 0xF;
                 rest &= !(0xF << first);
-                let non_flush = rank_class(self.key.wrapping_add(CARD_CODES[first as usize].key));
+                let non_flush = rank_class(self.key.wrapping_add(code_at(first as usize).key));
                 let with_rank = (held | 1 << (first / 4)) as usize & FLUSH_INDEX_MASK;
                 let flush = FLUSH_CLASSES[with_rank];
                 visit_rank_group(first, group, non_flush, flush, flush_suit, &mut visit);
