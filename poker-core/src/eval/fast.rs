@@ -492,8 +492,10 @@ impl FastHand {
 
 /// Visits the cards of one rank present in `group` (bit `s` for suit `s`; the card
 /// with suit `s` has index `first + s`), in suit order: the card of `flush_suit` gets
-/// the class `flush`, the others `non_flush`. Unrolled over the four suits, so that a
-/// visitor as simple as a running maximum compiles to branch-free selects.
+/// the class `flush`, the others `non_flush`. A rank with all four cards present (the
+/// usual case when every later card is offered) is visited with no per-card test;
+/// otherwise bit by bit. Per-suit tests would be data-dependent branches, and their
+/// mispredictions cost more than the lookups (measured with the evaluator benchmark).
 #[inline(always)]
 fn visit_rank_group(
     first: u32,
