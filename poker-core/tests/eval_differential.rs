@@ -66,6 +66,43 @@ fn completions_match_evaluating_each_hand() {
         seven.for_each_completion(CardSet::FULL, |_, _| panic!("must not be called")),
         Err(EvalError::WrongCardCount { got: 8, .. })
     ));
+    let three = FastHand::from_cards(&deck[..3]).unwrap();
+    assert!(matches!(
+        three.for_each_completion(CardSet::FULL, |_, _| panic!("must not be called")),
+        Err(EvalError::WrongCardCount { got: 4, .. })
+    ));
+}
+
+#[test]
+fn completions_of_four_flushes_match_evaluating_each_hand() {
+    // Four cards of one suit plus two more: every card of that suit completes a
+    // flush (or straight flush), looked up on the completion's own path.
+    let deck = standard_deck();
+    let mut rng = SplitMix64::new(7);
+    let mut four_flushes = 0;
+    for _ in 0..DEALS / 10 {
+        let held = rng.deal(&deck, 6);
+        let hand = FastHand::from_cards(&held).unwrap();
+        let suited = |suit| held.iter().filter(|c| c.suit() == suit).count();
+        if !held.iter().any(|c| suited(c.suit()) == 4) {
+            continue;
+        }
+        four_flushes += 1;
+        let mut visited = Vec::new();
+        hand.for_each_completion(CardSet::FULL, |card, strength| {
+            visited.push((card, strength))
+        })
+        .unwrap();
+        let expected: Vec<_> = deck
+            .iter()
+            .filter(|card| !held.contains(card))
+            .map(|&card| (card, evaluate(&[&held[..], &[card]].concat()).unwrap()))
+            .collect();
+        let mut expected = expected;
+        expected.sort_by_key(|&(card, _)| card.index());
+        assert_eq!(visited, expected, "{held:?}");
+    }
+    assert!(four_flushes > 100, "only {four_flushes} four-flush deals");
 }
 
 #[test]

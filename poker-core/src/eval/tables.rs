@@ -9,7 +9,7 @@
 //!
 //! 266,222 bytes (about 260 KiB) in all, in read-only data; nothing is computed at run
 //! time. Two small tables live with the code that uses them: the per-card codes
-//! (`fast.rs`, 256 × 16 = 4,096 bytes, of which the 52 real cards use 832) and the
+//! (`fast.rs`, 256 × u128 = 4,096 bytes, of which the 52 real cards use 832) and the
 //! eight-or-better lows (`low.rs`, 256 × u32 = 1,024 bytes), for 271,342 bytes in all.
 //! The 73,775 rank multisets of 5–7 cards fill 97 % of `RANK_CLASSES`; the rest is
 //! padding that keeps every possible hashed key inside the table. A test checks these
