@@ -61,6 +61,10 @@ pub const CONNECTIONS_MAX: usize = 65_536;
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long open connections get to finish after a shutdown signal before they are dropped.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How long shutdown waits for the hands in play to finish (players act, or the action
+/// clock acts for them) before it closes the store and leaves them to crash recovery.
+pub const TABLE_DRAIN_GRACE: Duration = Duration::from_secs(30);
 /// Largest configuration file read, in bytes.
 pub const CONFIG_FILE_BYTES_MAX: u64 = 64 * 1024;
 

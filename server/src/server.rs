@@ -140,7 +140,7 @@ where
 {
     let state = app.state;
     let tables = Tables::start(&state).await;
-    let service = warp::service(crate::routes::routes(state.clone(), tables));
+    let service = warp::service(crate::routes::routes(state.clone(), tables.clone()));
     let limit = state.config().max_connections();
     let permits = Arc::new(Semaphore::new(limit));
     let graceful = GracefulShutdown::new();
@@ -181,7 +181,11 @@ where
         });
     }
     drop(listener);
-    tracing::info!("shutting down: no new connections");
+    tracing::info!("shutting down: no new connections, no new hands");
+    // Tables first: the hands in play finish while their players are still connected
+    // (or the action clock plays for them); only then do connections close.
+    tables.drain().await;
+    tracing::info!("tables stopped");
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(SHUTDOWN_GRACE) => {

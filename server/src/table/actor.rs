@@ -12,7 +12,7 @@ use fairness::{
     ServerSeed, SignedHandRecord,
 };
 use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat, SeatSetup};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::settlement::{movements, SeatChange};
@@ -101,9 +101,21 @@ pub(super) async fn open(config: TableConfig, state: AppState) -> Result<Table, 
     Table::open(config, state).await
 }
 
-/// Runs an opened table until its inbox closes.
-pub(super) async fn run(mut table: Table, mut commands: mpsc::Receiver<TableCommand>) {
+/// Runs an opened table until its inbox closes, or, once `draining` turns true, until no
+/// hand is in play (no hand starts after that).
+pub(super) async fn run(
+    mut table: Table,
+    mut commands: mpsc::Receiver<TableCommand>,
+    mut draining: watch::Receiver<bool>,
+) {
     loop {
+        if *draining.borrow() {
+            if table.hand.is_none() {
+                break;
+            }
+        } else {
+            table.maybe_start_hand().await;
+        }
         let deadline = table.deadline();
         tokio::select! {
             command = commands.recv() => match command {
@@ -111,8 +123,12 @@ pub(super) async fn run(mut table: Table, mut commands: mpsc::Receiver<TableComm
                 None => break,
             },
             () = sleep_until(deadline) => table.on_deadline().await,
+            changed = draining.changed(), if !*draining.borrow() => {
+                if changed.is_err() {
+                    break; // the server is gone
+                }
+            }
         }
-        table.maybe_start_hand().await;
     }
     tracing::info!(table = %table.config.name(), "table stopped");
 }

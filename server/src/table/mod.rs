@@ -14,12 +14,13 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{mpsc, watch, Notify};
+use tokio::task::JoinHandle;
 
 pub use config::{TableConfig, TableConfigError, TableGame};
 
 use crate::accounts::AccountId;
-use crate::limits::TABLE_INBOX_MAX;
+use crate::limits::{TABLE_DRAIN_GRACE, TABLE_INBOX_MAX};
 use crate::state::AppState;
 use crate::ws::messages::ClientRequest;
 
@@ -118,6 +119,23 @@ impl TableHandle {
 #[derive(Debug, Clone, Default)]
 pub struct Tables {
     by_name: Arc<BTreeMap<String, TableHandle>>,
+    drain: Arc<Drain>,
+}
+
+/// How shutdown reaches the table tasks: a flag they watch, and their join handles.
+#[derive(Debug)]
+struct Drain {
+    signal: watch::Sender<bool>,
+    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Default for Drain {
+    fn default() -> Drain {
+        Drain {
+            signal: watch::channel(false).0,
+            tasks: std::sync::Mutex::new(Vec::new()),
+        }
+    }
 }
 
 impl Tables {
@@ -127,6 +145,8 @@ impl Tables {
     /// open is logged and left out.
     pub async fn start(state: &AppState) -> Tables {
         let mut by_name = BTreeMap::new();
+        let drain = Drain::default();
+        let mut tasks = Vec::new();
         for config in state.config().tables() {
             let table = match actor::open(config.clone(), state.clone()).await {
                 Ok(table) => table,
@@ -136,7 +156,11 @@ impl Tables {
                 }
             };
             let (inbox, commands) = mpsc::channel(TABLE_INBOX_MAX);
-            tokio::spawn(actor::run(table, commands));
+            tasks.push(tokio::spawn(actor::run(
+                table,
+                commands,
+                drain.signal.subscribe(),
+            )));
             by_name.insert(
                 config.name().as_str().to_owned(),
                 TableHandle {
@@ -145,8 +169,37 @@ impl Tables {
                 },
             );
         }
+        if let Ok(mut held) = drain.tasks.lock() {
+            *held = tasks;
+        }
         Tables {
             by_name: Arc::new(by_name),
+            drain: Arc::new(drain),
+        }
+    }
+
+    /// Shutdown: no table starts another hand; each task ends once its hand in play is
+    /// over. A hand still in play after [`TABLE_DRAIN_GRACE`] stays saved, and the next
+    /// start voids it with a signed record and refunds it, as after a crash.
+    pub async fn drain(&self) {
+        self.drain.signal.send_replace(true);
+        let tasks = match self.drain.tasks.lock() {
+            Ok(mut held) => std::mem::take(&mut *held),
+            Err(_) => Vec::new(),
+        };
+        let all_stopped = async {
+            for task in tasks {
+                let _ = task.await;
+            }
+        };
+        if tokio::time::timeout(TABLE_DRAIN_GRACE, all_stopped)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                grace = ?TABLE_DRAIN_GRACE,
+                "hands still in play at shutdown; the next start voids and refunds them"
+            );
         }
     }
 
