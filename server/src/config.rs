@@ -12,12 +12,21 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::limiter::ConnectionLimits;
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
     CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, PASSWORD_HASHES_CONCURRENT_DEFAULT,
     PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT,
     SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
 };
+use crate::limits::{
+    CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT,
+    HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT, RATE_MAX, WS_DEAD_PEER_TIMEOUT_DEFAULT,
+    WS_MESSAGES_PER_SECOND_DEFAULT, WS_MESSAGES_PER_SECOND_PER_ADDRESS_DEFAULT,
+    WS_MESSAGE_BURST_DEFAULT, WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT, WS_PING_INTERVAL_DEFAULT,
+    WS_TIMING_MAX, WS_TIMING_MIN, WS_WRITE_TIMEOUT_DEFAULT,
+};
+use crate::rate::Rate;
 use crate::table::{TableConfig, TableGame};
 
 /// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
@@ -69,6 +78,56 @@ pub struct ConfigLayer {
     /// Tables to open instead of the defaults (config file only: `[[tables]]`).
     #[arg(skip)]
     pub tables: Option<Vec<TableSpec>>,
+    /// Connections one client address (IPv4, or IPv6 /64) may hold at once [default: 64]
+    #[arg(long, env = "POKER_MAX_CONNECTIONS_PER_ADDRESS", value_name = "N")]
+    pub max_connections_per_address: Option<usize>,
+    /// WebSocket messages per second per connection, sustained [default: 20]
+    #[arg(long, env = "POKER_WS_MESSAGES_PER_SEC", value_name = "N")]
+    pub ws_messages_per_sec: Option<u32>,
+    /// WebSocket messages a connection may send at once [default: 40]
+    #[arg(long, env = "POKER_WS_MESSAGE_BURST", value_name = "N")]
+    pub ws_message_burst: Option<u32>,
+    /// WebSocket messages per second from all connections of one address [default: 200]
+    #[arg(long, env = "POKER_WS_MESSAGES_PER_SEC_PER_ADDRESS", value_name = "N")]
+    pub ws_messages_per_sec_per_address: Option<u32>,
+    /// WebSocket messages one address may send at once [default: 400]
+    #[arg(long, env = "POKER_WS_MESSAGE_BURST_PER_ADDRESS", value_name = "N")]
+    pub ws_message_burst_per_address: Option<u32>,
+    /// HTTP requests per second from one address [default: 20]
+    #[arg(
+        long,
+        env = "POKER_HTTP_REQUESTS_PER_SEC_PER_ADDRESS",
+        value_name = "N"
+    )]
+    pub http_requests_per_sec_per_address: Option<u32>,
+    /// HTTP requests one address may send at once [default: 60]
+    #[arg(long, env = "POKER_HTTP_REQUEST_BURST_PER_ADDRESS", value_name = "N")]
+    pub http_request_burst_per_address: Option<u32>,
+    /// Milliseconds between server pings on each WebSocket [default: 15000]
+    #[arg(long, env = "POKER_WS_PING_INTERVAL_MS", value_name = "MS")]
+    pub ws_ping_interval_ms: Option<u64>,
+    /// Milliseconds a WebSocket client may stay silent (no pong) before it is closed [default: 30000]
+    #[arg(long, env = "POKER_WS_DEAD_PEER_TIMEOUT_MS", value_name = "MS")]
+    pub ws_dead_peer_timeout_ms: Option<u64>,
+    /// Milliseconds one write to a WebSocket client may take before it is closed [default: 10000]
+    #[arg(long, env = "POKER_WS_WRITE_TIMEOUT_MS", value_name = "MS")]
+    pub ws_write_timeout_ms: Option<u64>,
+    /// PEM certificate chain; with --tls-key the server speaks only HTTPS/WSS
+    #[arg(
+        long,
+        env = "POKER_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1) for --tls-cert
+    #[arg(
+        long,
+        env = "POKER_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// One `[[tables]]` entry of the config file.
@@ -146,6 +205,30 @@ impl ConfigLayer {
             max_connections: self.max_connections.or(lower.max_connections),
             action_clock_secs: self.action_clock_secs.or(lower.action_clock_secs),
             tables: self.tables.or(lower.tables),
+            max_connections_per_address: self
+                .max_connections_per_address
+                .or(lower.max_connections_per_address),
+            ws_messages_per_sec: self.ws_messages_per_sec.or(lower.ws_messages_per_sec),
+            ws_message_burst: self.ws_message_burst.or(lower.ws_message_burst),
+            ws_messages_per_sec_per_address: self
+                .ws_messages_per_sec_per_address
+                .or(lower.ws_messages_per_sec_per_address),
+            ws_message_burst_per_address: self
+                .ws_message_burst_per_address
+                .or(lower.ws_message_burst_per_address),
+            http_requests_per_sec_per_address: self
+                .http_requests_per_sec_per_address
+                .or(lower.http_requests_per_sec_per_address),
+            http_request_burst_per_address: self
+                .http_request_burst_per_address
+                .or(lower.http_request_burst_per_address),
+            ws_ping_interval_ms: self.ws_ping_interval_ms.or(lower.ws_ping_interval_ms),
+            ws_dead_peer_timeout_ms: self
+                .ws_dead_peer_timeout_ms
+                .or(lower.ws_dead_peer_timeout_ms),
+            ws_write_timeout_ms: self.ws_write_timeout_ms.or(lower.ws_write_timeout_ms),
+            tls_cert: self.tls_cert.or(lower.tls_cert),
+            tls_key: self.tls_key.or(lower.tls_key),
         }
     }
 
@@ -221,6 +304,20 @@ pub enum ConfigError {
     /// Two tables share a name or a number.
     #[error("table {0} is configured twice (names and numbers must be unique)")]
     DuplicateTable(String),
+    /// A TLS certificate without a key, or a key without a certificate.
+    #[error("tls_cert and tls_key must be set together")]
+    TlsIncomplete,
+    /// The dead-peer timeout is not longer than the ping interval, so live clients would be
+    /// closed before they could answer.
+    #[error(
+        "ws_dead_peer_timeout_ms ({timeout_ms}) must exceed ws_ping_interval_ms ({interval_ms})"
+    )]
+    DeadPeerTimeoutTooShort {
+        /// The ping interval.
+        interval_ms: u64,
+        /// The dead-peer timeout.
+        timeout_ms: u64,
+    },
 }
 
 /// Complete, range-checked settings.
@@ -233,6 +330,8 @@ pub struct Config {
     password_hash_concurrency: usize,
     max_connections: usize,
     tables: Vec<TableConfig>,
+    connection_limits: ConnectionLimits,
+    tls: Option<TlsFiles>,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -259,6 +358,111 @@ fn in_range(setting: &'static str, value: u64, min: u64, max: u64) -> Result<u64
             range: format!("{min}..={max}"),
         })
     }
+}
+
+/// Where the TLS certificate chain and private key are (PEM files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key.
+    pub key: PathBuf,
+}
+
+/// The checked limits of the connection layer.
+fn connection_limits(
+    layer: &ConfigLayer,
+    max_connections: usize,
+) -> Result<ConnectionLimits, ConfigError> {
+    let per_address = layer
+        .max_connections_per_address
+        .unwrap_or(CONNECTIONS_PER_ADDRESS_DEFAULT.min(max_connections));
+    in_range(
+        "max_connections_per_address",
+        per_address as u64,
+        1,
+        max_connections as u64,
+    )?;
+    let rate = |setting: &'static str, value: Option<u32>, default: u32| {
+        in_range(
+            setting,
+            u64::from(value.unwrap_or(default)),
+            1,
+            u64::from(RATE_MAX),
+        )
+        .map(|checked| checked as u32)
+    };
+    let millis = |setting: &'static str, value: Option<u64>, default: Duration| {
+        in_range(
+            setting,
+            value.unwrap_or(default.as_millis() as u64),
+            WS_TIMING_MIN.as_millis() as u64,
+            WS_TIMING_MAX.as_millis() as u64,
+        )
+        .map(Duration::from_millis)
+    };
+    let ping_interval = millis(
+        "ws_ping_interval_ms",
+        layer.ws_ping_interval_ms,
+        WS_PING_INTERVAL_DEFAULT,
+    )?;
+    let dead_peer_timeout = millis(
+        "ws_dead_peer_timeout_ms",
+        layer.ws_dead_peer_timeout_ms,
+        WS_DEAD_PEER_TIMEOUT_DEFAULT,
+    )?;
+    if dead_peer_timeout <= ping_interval {
+        return Err(ConfigError::DeadPeerTimeoutTooShort {
+            interval_ms: ping_interval.as_millis() as u64,
+            timeout_ms: dead_peer_timeout.as_millis() as u64,
+        });
+    }
+    Ok(ConnectionLimits {
+        connections_per_address: per_address,
+        ws_messages: Rate::new(
+            rate(
+                "ws_messages_per_sec",
+                layer.ws_messages_per_sec,
+                WS_MESSAGES_PER_SECOND_DEFAULT,
+            )?,
+            rate(
+                "ws_message_burst",
+                layer.ws_message_burst,
+                WS_MESSAGE_BURST_DEFAULT,
+            )?,
+        ),
+        ws_messages_per_address: Rate::new(
+            rate(
+                "ws_messages_per_sec_per_address",
+                layer.ws_messages_per_sec_per_address,
+                WS_MESSAGES_PER_SECOND_PER_ADDRESS_DEFAULT,
+            )?,
+            rate(
+                "ws_message_burst_per_address",
+                layer.ws_message_burst_per_address,
+                WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT,
+            )?,
+        ),
+        http_requests_per_address: Rate::new(
+            rate(
+                "http_requests_per_sec_per_address",
+                layer.http_requests_per_sec_per_address,
+                HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT,
+            )?,
+            rate(
+                "http_request_burst_per_address",
+                layer.http_request_burst_per_address,
+                HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT,
+            )?,
+        ),
+        ping_interval,
+        dead_peer_timeout,
+        write_timeout: millis(
+            "ws_write_timeout_ms",
+            layer.ws_write_timeout_ms,
+            WS_WRITE_TIMEOUT_DEFAULT,
+        )?,
+    })
 }
 
 impl Config {
@@ -322,7 +526,15 @@ impl Config {
                 .collect::<Result<Vec<_>, _>>()?,
         };
         check_unique(&tables)?;
+        let connection_limits = connection_limits(&layer, max_connections)?;
+        let tls = match (layer.tls_cert, layer.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => return Err(ConfigError::TlsIncomplete),
+        };
         Ok(Config {
+            connection_limits,
+            tls,
             tables,
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
@@ -373,6 +585,16 @@ impl Config {
     /// Connections served at once.
     pub fn max_connections(&self) -> usize {
         self.max_connections
+    }
+
+    /// Per-address, rate and keep-alive limits of the connection layer.
+    pub fn connection_limits(&self) -> &ConnectionLimits {
+        &self.connection_limits
+    }
+
+    /// The certificate and key files when TLS is configured.
+    pub fn tls(&self) -> Option<&TlsFiles> {
+        self.tls.as_ref()
     }
 
     /// The tables opened at start: [`TableConfig::defaults`] unless replaced with

@@ -70,6 +70,12 @@ pub enum ApiError {
     /// Something failed that the client cannot fix; details are in the server log.
     #[error("internal error")]
     Internal,
+    /// The client's address sent more requests than its rate limit allows.
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the next request is allowed (sent as `Retry-After`).
+        retry_after_secs: u64,
+    },
 }
 
 impl Reject for ApiError {}
@@ -94,6 +100,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
+            ApiError::RateLimited { .. } => "rate_limited",
         }
     }
 
@@ -116,6 +123,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -130,6 +138,19 @@ impl ApiError {
             response.headers_mut().insert(
                 warp::http::header::WWW_AUTHENTICATE,
                 warp::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            let headers = response.headers_mut();
+            headers.insert(
+                warp::http::header::RETRY_AFTER,
+                warp::http::HeaderValue::from(retry_after_secs),
+            );
+            // A client over its rate gets a new connection per attempt, which the
+            // per-address connection limit also counts.
+            headers.insert(
+                warp::http::header::CONNECTION,
+                warp::http::HeaderValue::from_static("close"),
             );
         }
         *response.status_mut() = self.status();

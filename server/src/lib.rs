@@ -6,6 +6,9 @@
 //! # Layout
 //! * [`config`]: settings from flags, `POKER_*` variables and a TOML file.
 //! * [`limits`]: every bound the server enforces, as a named constant.
+//! * [`limiter`], [`rate`]: connections per address, rate limits (token buckets) per address
+//!   and per WebSocket connection.
+//! * [`tls`]: HTTPS and WSS with rustls when a certificate and key are configured.
 //! * [`data_dir`], [`keys`]: the private data directory and the Ed25519 signing key in it.
 //! * [`store`]: SQLite on a dedicated thread: schema migrations, accounts, sessions, the
 //!   double-entry chip [`ledger`] and hand records.
@@ -25,12 +28,15 @@ pub mod data_dir;
 pub mod error;
 pub mod keys;
 pub mod ledger;
+pub mod limiter;
 pub mod limits;
+pub mod rate;
 pub mod routes;
 mod server;
 pub mod state;
 pub mod store;
 pub mod table;
+pub mod tls;
 pub mod wire;
 pub mod ws;
 

@@ -98,3 +98,61 @@ pub const RECORDS_PAGE_MAX: u64 = 100;
 const _: () = assert!((MOVEMENTS_PER_TRANSACTION_MAX as u64) * 2 * CHIPS_MAX < i64::MAX as u64);
 const _: () = assert!(STARTING_BALANCE_DEFAULT <= CHIPS_MAX);
 const _: () = assert!(USERNAME_LEN_MIN <= USERNAME_LEN_MAX);
+
+// Connection layer (issue #7): per-address limits, rate limits, keep-alive, socket buffers.
+// Each `_DEFAULT` can be changed in the configuration within its `_MAX` (and `_MIN`).
+
+/// HTTP connections one client address (an IPv4 address or an IPv6 /64) may hold at once
+/// when none is configured. Behind a reverse proxy every connection comes from the proxy's
+/// address: raise this to `max_connections` there and limit per client in the proxy.
+pub const CONNECTIONS_PER_ADDRESS_DEFAULT: usize = 64;
+/// WebSocket messages per second one connection may send, sustained, by default.
+pub const WS_MESSAGES_PER_SECOND_DEFAULT: u32 = 20;
+/// WebSocket messages one connection may send at once after a quiet period, by default.
+pub const WS_MESSAGE_BURST_DEFAULT: u32 = 40;
+/// WebSocket messages per second all connections of one address may send together, by default.
+pub const WS_MESSAGES_PER_SECOND_PER_ADDRESS_DEFAULT: u32 = 200;
+/// WebSocket messages all connections of one address may send at once, by default.
+pub const WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT: u32 = 400;
+/// HTTP requests (WebSocket upgrades included) per second from one address, by default.
+pub const HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT: u32 = 20;
+/// HTTP requests one address may send at once after a quiet period, by default.
+pub const HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT: u32 = 60;
+/// Largest configurable rate or burst.
+pub const RATE_MAX: u32 = 1_000_000;
+/// Rate-limited WebSocket messages a connection may send in a burst before it is closed as
+/// abusive; the allowance refills at [`RATE_LIMIT_STRIKES_PER_SECOND`].
+pub const RATE_LIMIT_STRIKES_MAX: u32 = 16;
+/// How fast the allowance of rate-limited messages refills, per second.
+pub const RATE_LIMIT_STRIKES_PER_SECOND: u32 = 1;
+/// Client addresses whose rate buckets are remembered at once (per kind of bucket).
+pub const ADDRESSES_TRACKED_MAX: usize = 65_536;
+
+/// How often the server pings each WebSocket client, by default.
+pub const WS_PING_INTERVAL_DEFAULT: Duration = Duration::from_secs(15);
+/// How long a WebSocket client may stay silent (no message, no pong) before it is closed as
+/// dead, by default. Must exceed the ping interval.
+pub const WS_DEAD_PEER_TIMEOUT_DEFAULT: Duration = Duration::from_secs(30);
+/// How long one write to a WebSocket client may take before the client counts as no longer
+/// reading and is disconnected, by default.
+pub const WS_WRITE_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
+/// Shortest configurable ping interval, dead-peer timeout or write timeout.
+pub const WS_TIMING_MIN: Duration = Duration::from_millis(100);
+/// Longest configurable ping interval, dead-peer timeout or write timeout.
+pub const WS_TIMING_MAX: Duration = Duration::from_secs(3600);
+/// How long the server tries to deliver its close frame before dropping the connection.
+pub const WS_CLOSE_SEND_TIMEOUT: Duration = Duration::from_secs(1);
+/// Read buffer of each WebSocket, in bytes (tungstenite's default of 128 KiB would cost that
+/// much per idle connection). A message larger than this is read in several steps.
+pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Most bytes a WebSocket may hold waiting to be written when writes keep failing.
+pub const WS_WRITE_BUFFER_BYTES_MAX: usize = 256 * 1024;
+
+/// How long a TLS handshake may take before the connection is closed.
+pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest certificate or key file read, in bytes.
+pub const TLS_PEM_FILE_BYTES_MAX: u64 = 1024 * 1024;
+
+const _: () =
+    assert!(WS_PING_INTERVAL_DEFAULT.as_millis() < WS_DEAD_PEER_TIMEOUT_DEFAULT.as_millis());
+const _: () = assert!(WS_MESSAGE_BURST_DEFAULT >= WS_MESSAGES_PER_SECOND_DEFAULT);

@@ -61,7 +61,8 @@ async fn main() -> anyhow::Result<()> {
 fn print_banner(app: &App, addr: std::net::SocketAddr) -> std::io::Result<()> {
     let key = app.state().key();
     let mut out = std::io::stdout().lock();
-    writeln!(out, "poker-server listening on http://{addr}")?;
+    let scheme = if app.uses_tls() { "https" } else { "http" };
+    writeln!(out, "poker-server listening on {scheme}://{addr}")?;
     writeln!(
         out,
         "server public key (ed25519): {}",

@@ -8,6 +8,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hyper::body::Incoming;
+use hyper::service::Service as _;
+use hyper::Request;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -20,10 +23,12 @@ use crate::config::Config;
 use crate::data_dir::{DataDir, DataDirError};
 use crate::keys::{self, KeyError, KeyOrigin};
 use crate::ledger::LedgerError;
-use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
+use crate::limiter::PeerAddr;
+use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE, TLS_HANDSHAKE_TIMEOUT};
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
 use crate::table::Tables;
+use crate::tls::{ServerTls, TlsError, Transport};
 
 /// How long the accept loop pauses after a failed accept (typically: out of file descriptors).
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
@@ -46,6 +51,9 @@ pub enum StartError {
     /// The password hasher could not be prepared.
     #[error(transparent)]
     Hasher(#[from] HashError),
+    /// The TLS certificate or key is unusable.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     /// The listening socket could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -62,12 +70,15 @@ pub enum StartError {
 pub struct App {
     state: AppState,
     key_origin: KeyOrigin,
+    tls: Option<ServerTls>,
 }
 
 impl App {
     /// Opens everything `config` names. Creates the data directory and signing key on first
     /// start; refuses to start if the ledger check fails.
     pub async fn open(config: Config) -> Result<App, StartError> {
+        // Checked first: a bad certificate should stop the start before anything is opened.
+        let tls = config.tls().map(crate::tls::acceptor).transpose()?;
         let dir = DataDir::open(config.data_dir())?;
         let (key, key_origin) = keys::load_or_create(&dir.key_file())?;
         let store = Store::open(&dir.database()).await?;
@@ -89,6 +100,7 @@ impl App {
         Ok(App {
             state: AppState::new(config, store, key, hasher),
             key_origin,
+            tls,
         })
     }
 
@@ -105,6 +117,11 @@ impl App {
         &self.state
     }
 
+    /// Whether the server speaks TLS (HTTPS and WSS) instead of plain HTTP.
+    pub fn uses_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
     /// Whether the signing key was created by this start.
     pub fn key_origin(&self) -> KeyOrigin {
         self.key_origin
@@ -115,9 +132,11 @@ impl App {
 /// connections, lets open ones finish for up to [`SHUTDOWN_GRACE`], and closes the store
 /// (finishing queued writes and checkpointing the database).
 ///
-/// At most the configured number of connections (`max_connections`) are served at once; one
-/// beyond that is closed as soon as it is accepted. (warp's own serve loop has no such bound, so this is a small accept
-/// loop of our own around `warp::service`.)
+/// At most the configured number of connections (`max_connections`) are served at once, and
+/// at most `max_connections_per_address` from one client address; one beyond that is closed as
+/// soon as it is accepted. With TLS configured each connection completes a TLS handshake
+/// within [`TLS_HANDSHAKE_TIMEOUT`] first. (warp's own serve loop has neither bounds nor TLS,
+/// so this is a small accept loop of our own around `warp::service`.)
 ///
 /// Tests bind `127.0.0.1:0` and pass a channel as `shutdown`:
 ///
@@ -139,6 +158,7 @@ where
     S: Future<Output = ()> + Send + 'static,
 {
     let state = app.state;
+    let tls = app.tls;
     let tables = Tables::start(&state).await;
     let service = warp::service(crate::routes::routes(state.clone(), tables.clone()));
     let limit = state.config().max_connections();
@@ -163,9 +183,38 @@ where
             drop(stream);
             continue;
         };
-        let service = TowerToHyperService::new(service.clone());
+        let Some(address_permit) = state.limiter().admit_connection(PeerAddr(peer)) else {
+            tracing::debug!(%peer, "connection limit per address reached; closing");
+            drop(stream);
+            continue;
+        };
+        let inner = TowerToHyperService::new(service.clone());
+        // The route filters read the client's address from the request (warp's own
+        // `addr::remote` is only filled by warp's serve loop).
+        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(PeerAddr(peer));
+            inner.call(request)
+        });
         let watcher = graceful.watcher();
+        let tls = tls.clone();
         tokio::spawn(async move {
+            let stream = match tls {
+                None => Transport::Plain(stream),
+                Some(acceptor) => {
+                    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+                    {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(err)) => {
+                            tracing::debug!(%peer, %err, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!(%peer, "TLS handshake timed out");
+                            return;
+                        }
+                    }
+                }
+            };
             let mut builder = auto::Builder::new(TokioExecutor::new());
             // Without a timer hyper never times out a client that sends nothing, and idle
             // clients could then hold every connection slot.
@@ -177,7 +226,7 @@ where
             if let Err(err) = watcher.watch(connection.into_owned()).await {
                 tracing::debug!(%peer, %err, "connection ended with an error");
             }
-            drop(permit);
+            drop((permit, address_permit));
         });
     }
     drop(listener);

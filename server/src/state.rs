@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::PasswordHasher;
 use crate::config::Config;
+use crate::limiter::Limiter;
 use crate::store::Store;
 use fairness::ServerKey;
 
@@ -19,6 +20,7 @@ struct Inner {
     store: Store,
     key: ServerKey,
     hasher: PasswordHasher,
+    limiter: Limiter,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
     pub fn new(config: Config, store: Store, key: ServerKey, hasher: PasswordHasher) -> AppState {
         AppState {
             inner: Arc::new(Inner {
+                limiter: Limiter::new(config.connection_limits().clone()),
                 config,
                 store,
                 key,
@@ -52,5 +55,10 @@ impl AppState {
     /// The password hasher.
     pub fn hasher(&self) -> &PasswordHasher {
         &self.inner.hasher
+    }
+
+    /// The per-address and rate limits' shared counters.
+    pub fn limiter(&self) -> &Limiter {
+        &self.inner.limiter
     }
 }

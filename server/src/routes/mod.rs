@@ -26,7 +26,8 @@ pub fn routes(
     state: AppState,
     tables: Tables,
 ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static {
-    warp::path("api")
+    crate::limiter::http_rate_limit(state.limiter().clone())
+        .and(warp::path("api"))
         .and(warp::path("v1"))
         .and(
             accounts::routes(&state)

@@ -157,6 +157,8 @@ pub enum RejectCode {
     TableBusy,
     /// The server failed; details are in its log.
     Internal,
+    /// The connection (or its address) sends faster than its rate limit; nothing was done.
+    RateLimited,
 }
 
 /// A seat as shown on the wire.
@@ -519,6 +521,16 @@ impl Unreadable {
     pub fn into_message(self) -> ServerMessage {
         ServerMessage::rejected(self.id, self.code, self.message)
     }
+}
+
+/// The command id of a message, if it has a readable one (to answer a message refused
+/// before it is handled, e.g. over the rate limit).
+pub fn request_id(text: &str) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct IdOnly {
+        id: u64,
+    }
+    serde_json::from_str::<IdOnly>(text).ok().map(|m| m.id)
 }
 
 /// Parses one text message: `{"v": 1, "id": <u64>, "type": ..., ...}`.

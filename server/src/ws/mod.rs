@@ -2,26 +2,30 @@
 //! no token means a read-only observer), one task per connection that parses requests, routes
 //! them to table inboxes, and writes what the tables queue for it.
 
+pub mod close;
+pub mod keepalive;
 pub mod messages;
+pub mod socket;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Instant;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{Sink, SinkExt, StreamExt};
 use tokio::sync::{mpsc, Notify};
-use warp::filters::ws::{Message, WebSocket, Ws};
-use warp::reply::{Reply, Response};
+use warp::reply::Response;
 use warp::{Filter, Rejection};
 
 use crate::auth::Session;
 use crate::error::ApiError;
-use crate::limits::{OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX, WS_MESSAGE_BYTES_MAX};
+use crate::limiter::{Admission, ConnectionLimits, MessageGate, PeerAddr};
+use crate::limits::{OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX, WS_CLOSE_SEND_TIMEOUT};
 use crate::state::AppState;
 use crate::table::{ConnId, Outbox, Player, TableCommand, Tables};
+use close::CloseReason;
+use keepalive::{Keepalive, KeepaliveStep};
 use messages::{parse_request, ClientRequest, RejectCode, ServerMessage, WireTable, WIRE_VERSION};
-
-/// WebSocket close code for a client that could not keep up (policy violation).
-const CLOSE_TOO_SLOW: u16 = 1008;
+use socket::{Message, Socket, Upgrade};
 
 /// `GET /ws` with an upgrade. A request with an `Authorization` header must carry a live
 /// token (else `401` before any upgrade); one without is an observer.
@@ -35,28 +39,32 @@ pub fn route(
     warp::path!("ws")
         .and(warp::get())
         .and(optional_session(auth_state))
-        .and(warp::ws())
-        .then(move |session: Option<Session>, ws: Ws| {
-            let state = state.clone();
-            let tables = tables.clone();
-            async move {
-                let player = match session {
-                    None => None,
-                    Some(session) => match state.store().account(session.account).await {
-                        Ok(Some(account)) => Some(Player {
-                            account: account.id,
-                            name: account.username.as_str().to_owned(),
-                        }),
-                        Ok(None) => return ApiError::InvalidToken.into_response(),
-                        Err(err) => return ApiError::from(err).into_response(),
-                    },
-                };
-                ws.max_message_size(WS_MESSAGE_BYTES_MAX)
-                    .max_frame_size(WS_MESSAGE_BYTES_MAX)
-                    .on_upgrade(move |socket| connection(socket, player, tables))
-                    .into_response()
-            }
-        })
+        .and(socket::upgrade())
+        .and(warp::ext::optional::<PeerAddr>())
+        .then(
+            move |session: Option<Session>, upgrade: Upgrade, peer: Option<PeerAddr>| {
+                let state = state.clone();
+                let tables = tables.clone();
+                async move {
+                    let player = match session {
+                        None => None,
+                        Some(session) => match state.store().account(session.account).await {
+                            Ok(Some(account)) => Some(Player {
+                                account: account.id,
+                                name: account.username.as_str().to_owned(),
+                            }),
+                            Ok(None) => return ApiError::InvalidToken.into_response(),
+                            Err(err) => return ApiError::from(err).into_response(),
+                        },
+                    };
+                    let limiter = state.limiter();
+                    let gate = limiter.message_gate(peer, Instant::now());
+                    let limits = limiter.limits().clone();
+                    upgrade
+                        .on_upgrade(move |socket| connection(socket, player, tables, gate, limits))
+                }
+            },
+        )
 }
 
 /// The session if an `Authorization` header is sent (rejecting a bad one), `None` if not.
@@ -78,9 +86,21 @@ fn optional_session(
         .unify()
 }
 
-/// Serves one connection until either side closes it.
-async fn connection(socket: WebSocket, player: Option<Player>, tables: Tables) {
+/// Serves one connection until either side closes it, and says why it ended.
+async fn connection(
+    socket: Socket,
+    player: Option<Player>,
+    tables: Tables,
+    mut gate: MessageGate,
+    limits: ConnectionLimits,
+) -> CloseReason {
     let conn = ConnId::next();
+    let mut keepalive = Keepalive::new(
+        limits.ping_interval(),
+        limits.dead_peer_timeout(),
+        Instant::now(),
+    );
+    let write_timeout = limits.write_timeout();
     let (mut sink, mut stream) = socket.split();
     let (queue, mut outgoing) = mpsc::channel::<Arc<str>>(OUTGOING_QUEUE_MAX);
     let overflowed = Arc::new(Notify::new());
@@ -89,43 +109,85 @@ async fn connection(socket: WebSocket, player: Option<Player>, tables: Tables) {
         overflowed: Arc::clone(&overflowed),
     };
     let mut watched = BTreeSet::new();
-    loop {
+    let reason = loop {
         tokio::select! {
-            incoming = stream.next() => match incoming {
-                Some(Ok(message)) if message.is_text() => {
-                    let text = message.to_str().unwrap_or_default();
-                    route_request(conn, &player, text, &tables, &outbox, &mut watched);
+            incoming = stream.next() => {
+                let now = Instant::now();
+                keepalive.heard(now);
+                match incoming {
+                    Some(Ok(message)) if message.is_close() => break CloseReason::ClientClosed,
+                    // A pong only proves the client is alive; it is not rate limited.
+                    Some(Ok(Message::Pong(_))) => {}
+                    Some(Ok(message)) => match gate.admit(now) {
+                        Admission::Allowed if message.is_text() => {
+                            let text = message.to_text().unwrap_or_default();
+                            route_request(conn, &player, text, &tables, &outbox, &mut watched);
+                        }
+                        Admission::Allowed if message.is_binary() => {
+                            let refusal = ServerMessage::rejected(None, RejectCode::Malformed, "send text messages");
+                            outbox.send(Arc::from(refusal.to_text()));
+                        }
+                        Admission::Allowed => {} // a ping: the WebSocket layer answers it
+                        Admission::Limited => {
+                            let id = message.to_text().ok().and_then(messages::request_id);
+                            let refusal = ServerMessage::rejected(id, RejectCode::RateLimited, "too many messages; slow down");
+                            outbox.send(Arc::from(refusal.to_text()));
+                        }
+                        Admission::Abusive => break CloseReason::RateLimited,
+                    },
+                    Some(Err(err)) => {
+                        tracing::debug!(%err, "websocket read failed");
+                        break CloseReason::ReadFailed;
+                    }
+                    None => break CloseReason::ClientClosed,
                 }
-                Some(Ok(message)) if message.is_close() => break,
-                Some(Ok(message)) if message.is_binary() => {
-                    let refusal = ServerMessage::rejected(None, RejectCode::Malformed, "send text messages");
-                    outbox.send(Arc::from(refusal.to_text()));
-                }
-                Some(Ok(_)) => {} // ping and pong are answered by the WebSocket layer
-                Some(Err(err)) => {
-                    tracing::debug!(%err, "websocket read failed");
-                    break;
-                }
-                None => break,
             },
             Some(text) = outgoing.recv() => {
-                if sink.send(Message::text(text.as_ref())).await.is_err() {
-                    break;
+                if let Err(reason) = send_within(&mut sink, socket::text(&text), write_timeout).await {
+                    break reason;
                 }
             }
-            () = overflowed.notified() => {
-                let _ = sink
-                    .send(Message::close_with(CLOSE_TOO_SLOW, "too slow: messages were dropped"))
-                    .await;
-                break;
+            () = tokio::time::sleep_until(keepalive.deadline().into()) => {
+                match keepalive.due(Instant::now()) {
+                    KeepaliveStep::Ping => {
+                        if let Err(reason) = send_within(&mut sink, Message::Ping(Default::default()), write_timeout).await {
+                            break reason;
+                        }
+                    }
+                    KeepaliveStep::Dead => break CloseReason::DeadPeer,
+                    KeepaliveStep::Wait => {}
+                }
             }
+            () = overflowed.notified() => break CloseReason::TooSlow,
         }
+    };
+    if reason.sends_close_frame() {
+        let _ = send_within(&mut sink, socket::close(reason), WS_CLOSE_SEND_TIMEOUT).await;
     }
+    tracing::debug!(?conn, reason = reason.as_str(), "websocket closed");
     for name in watched {
         if let Some(table) = tables.get(&name) {
             // A full inbox only delays the clean-up: the table drops us when our queue closes.
             let _ = table.try_send(TableCommand::Disconnected { conn });
         }
+    }
+    reason
+}
+
+/// Sends `message`, giving up after `timeout`: a client that stopped reading fills the TCP
+/// buffers, and then a send would wait forever while the connection holds its resources.
+async fn send_within<S>(
+    sink: &mut S,
+    message: Message,
+    timeout: std::time::Duration,
+) -> Result<(), CloseReason>
+where
+    S: Sink<Message> + Unpin,
+{
+    match tokio::time::timeout(timeout, sink.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(CloseReason::ClientClosed),
+        Err(_) => Err(CloseReason::WriteTimeout),
     }
 }
 

@@ -2,6 +2,7 @@
 //! store's ledger, and persistence across restarts. One binary, so the crate links once.
 
 mod api;
+mod idle_memory;
 mod ledger;
 mod persistence;
 mod support;

@@ -161,7 +161,7 @@ async fn sessions_expire_and_are_capped_per_account() {
 
 /// Reads the child's banner: (address, public key hex). A thread keeps draining stdout, so
 /// the server never writes into a closed pipe.
-fn read_banner(stdout: impl Read + Send + 'static) -> (std::net::SocketAddr, String) {
+pub(crate) fn read_banner(stdout: impl Read + Send + 'static) -> (std::net::SocketAddr, String) {
     let (lines_tx, lines_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -184,7 +184,7 @@ fn read_banner(stdout: impl Read + Send + 'static) -> (std::net::SocketAddr, Str
 }
 
 /// The server process, killed if the test fails before it exits on its own.
-struct ChildGuard(std::process::Child);
+pub(crate) struct ChildGuard(pub(crate) std::process::Child);
 
 impl Drop for ChildGuard {
     fn drop(&mut self) {
