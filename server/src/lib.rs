@@ -18,6 +18,7 @@
 //! * [`run`], [`App`]: start-up and graceful shutdown.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;

@@ -224,6 +224,12 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Migrates an in-memory test database.
+#[cfg(test)]
+pub(crate) fn migrate_for_tests(conn: &mut Connection) {
+    schema::migrate(conn).expect("migrate");
+}
+
 /// Folds the write-ahead log into the database file and closes the connection.
 fn close_connection(conn: Connection) -> Result<(), StoreError> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
