@@ -18,6 +18,7 @@ use crate::limits::{
     PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT,
     SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
 };
+use crate::admin::{AdminSecret, AdminTokenHash};
 use crate::table::{TableConfig, TableGame};
 
 /// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
@@ -39,6 +40,33 @@ pub struct Cli {
     /// Log filter: a level and/or comma-separated target=level pairs, e.g. "warn,poker_server=debug"
     #[arg(long, env = "POKER_LOG", value_name = "FILTER", default_value = "info")]
     pub log: String,
+    /// Log line format: `text` for people, `json` (one object per line) for log collectors
+    #[arg(long, env = "POKER_LOG_FORMAT", value_name = "FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+    /// A maintenance command instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, fields included.
+    Json,
+}
+
+/// Commands other than serving.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+pub enum Command {
+    /// Walks the audit log's hash chain and reports the first bad entry (exit 0 intact, 1
+    /// broken, 2 unreadable). Opens the database read-only; the server may be running.
+    AuditCheck {
+        /// The server's data directory
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+    },
 }
 
 /// One source of settings; unset fields fall through to the next source.
@@ -69,6 +97,9 @@ pub struct ConfigLayer {
     /// Tables to open instead of the defaults (config file only: `[[tables]]`).
     #[arg(skip)]
     pub tables: Option<Vec<TableSpec>>,
+    /// Token for the admin API and /metrics (32-256 printable characters); no admin API without it
+    #[arg(long, env = "POKER_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub admin_token: Option<AdminSecret>,
 }
 
 /// One `[[tables]]` entry of the config file.
@@ -82,7 +113,7 @@ pub struct ConfigLayer {
 /// seats = 9
 /// buy_in = [200, 2000]
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
     /// The table's name (letters, digits, `-`, `_`; at most 64).
@@ -101,7 +132,7 @@ pub struct TableSpec {
 
 impl TableSpec {
     /// The checked table, with `action_clock` and the default seed windows and pause.
-    fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
+    pub(crate) fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
         let invalid = |reason: String| ConfigError::Table {
             name: self.name.clone(),
             reason,
@@ -146,6 +177,7 @@ impl ConfigLayer {
             max_connections: self.max_connections.or(lower.max_connections),
             action_clock_secs: self.action_clock_secs.or(lower.action_clock_secs),
             tables: self.tables.or(lower.tables),
+            admin_token: self.admin_token.or(lower.admin_token),
         }
     }
 
@@ -233,6 +265,8 @@ pub struct Config {
     password_hash_concurrency: usize,
     max_connections: usize,
     tables: Vec<TableConfig>,
+    action_clock: Duration,
+    admin_token: Option<AdminTokenHash>,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -324,6 +358,8 @@ impl Config {
         check_unique(&tables)?;
         Ok(Config {
             tables,
+            action_clock,
+            admin_token: layer.admin_token.as_ref().map(AdminSecret::hash),
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
@@ -379,6 +415,16 @@ impl Config {
     /// [`Config::with_tables`].
     pub fn tables(&self) -> &[TableConfig] {
         &self.tables
+    }
+
+    /// The action clock of every table (tables created through the admin API use it too).
+    pub fn action_clock(&self) -> Duration {
+        self.action_clock
+    }
+
+    /// The admin token's hash; `None` means the server has no admin API and no `/metrics`.
+    pub fn admin_token(&self) -> Option<&AdminTokenHash> {
+        self.admin_token.as_ref()
     }
 
     /// The same settings with these tables instead (for embedders and tests). Names and

@@ -18,6 +18,7 @@
 //! * [`run`], [`App`]: start-up and graceful shutdown.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod clock;
@@ -27,6 +28,8 @@ pub mod error;
 pub mod keys;
 pub mod ledger;
 pub mod limits;
+pub mod metrics;
+pub mod peer;
 pub mod routes;
 mod server;
 pub mod state;

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::data_dir::{DataDir, DataDirError};
 use crate::keys::{self, KeyError, KeyOrigin};
 use crate::ledger::LedgerError;
+use crate::peer::WithPeer;
 use crate::limits::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
@@ -86,10 +87,10 @@ impl App {
             "ledger check passed"
         );
         let hasher = PasswordHasher::new(config.password_hash_concurrency()).await?;
-        Ok(App {
-            state: AppState::new(config, store, key, hasher),
-            key_origin,
-        })
+        let state = AppState::new(config, store, key, hasher);
+        let bans = state.admin().bans().load(state.store()).await?;
+        tracing::info!(bans, "bans in force loaded");
+        Ok(App { state, key_origin })
     }
 
     /// Binds the configured address.
@@ -158,12 +159,17 @@ where
             },
             () = &mut shutdown => break,
         };
+        if state.admin().bans().address_banned(peer.ip()) {
+            tracing::info!(%peer, "banned address; closing");
+            drop(stream);
+            continue;
+        }
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
             tracing::warn!(%peer, limit, "connection limit reached; closing");
             drop(stream);
             continue;
         };
-        let service = TowerToHyperService::new(service.clone());
+        let service = TowerToHyperService::new(WithPeer::new(service.clone(), peer));
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let mut builder = auto::Builder::new(TokioExecutor::new());

@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::admin::AdminState;
 use crate::auth::PasswordHasher;
 use crate::config::Config;
+use crate::metrics::Metrics;
 use crate::store::Store;
 use fairness::ServerKey;
 
@@ -19,6 +21,8 @@ struct Inner {
     store: Store,
     key: ServerKey,
     hasher: PasswordHasher,
+    admin: AdminState,
+    metrics: Metrics,
 }
 
 impl AppState {
@@ -26,6 +30,8 @@ impl AppState {
     pub fn new(config: Config, store: Store, key: ServerKey, hasher: PasswordHasher) -> AppState {
         AppState {
             inner: Arc::new(Inner {
+                admin: AdminState::new(config.admin_token().cloned()),
+                metrics: Metrics::default(),
                 config,
                 store,
                 key,
@@ -52,5 +58,15 @@ impl AppState {
     /// The password hasher.
     pub fn hasher(&self) -> &PasswordHasher {
         &self.inner.hasher
+    }
+
+    /// Operator state: admin token, maintenance flag, notices, bans.
+    pub fn admin(&self) -> &AdminState {
+        &self.inner.admin
+    }
+
+    /// The counters behind `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 }
