@@ -125,13 +125,15 @@ impl AuditFields {
 
     /// Adds text.
     pub fn text(mut self, name: &str, value: &str) -> AuditFields {
-        self.0.push((name.to_owned(), AuditValue::Text(value.to_owned())));
+        self.0
+            .push((name.to_owned(), AuditValue::Text(value.to_owned())));
         self
     }
 
     /// Adds bytes.
     pub fn bytes(mut self, name: &str, value: &[u8]) -> AuditFields {
-        self.0.push((name.to_owned(), AuditValue::Bytes(value.to_vec())));
+        self.0
+            .push((name.to_owned(), AuditValue::Bytes(value.to_vec())));
         self
     }
 
@@ -439,8 +441,8 @@ impl AuditReport {
 
 /// Walks the whole log in sequence order and reports the first entry that breaks the chain.
 pub fn check_chain(conn: &Connection) -> Result<AuditReport, StoreError> {
-    let mut statement = conn
-        .prepare("SELECT seq, at, kind, fields, prev_hash, hash FROM audit_log ORDER BY seq")?;
+    let mut statement =
+        conn.prepare("SELECT seq, at, kind, fields, prev_hash, hash FROM audit_log ORDER BY seq")?;
     let mut rows = statement.query([])?;
     let mut head = (0u64, GENESIS_HASH);
     let mut valid = 0u64;
@@ -542,7 +544,11 @@ fn entries_from(conn: &Connection, from: u64, limit: u64) -> Result<Vec<AuditEnt
 impl Store {
     /// Appends an entry in its own transaction (for admin actions that change nothing else
     /// in the database).
-    pub async fn append_audit(&self, kind: AuditKind, fields: AuditFields) -> Result<u64, AuditError> {
+    pub async fn append_audit(
+        &self,
+        kind: AuditKind,
+        fields: AuditFields,
+    ) -> Result<u64, AuditError> {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let seq = append(&tx, kind, &fields, UnixTime::now())?;
@@ -558,7 +564,11 @@ impl Store {
     }
 
     /// Up to `limit` (at most [`AUDIT_PAGE_MAX`]) entries from sequence number `from` on.
-    pub async fn audit_entries(&self, from: u64, limit: u64) -> Result<Vec<AuditEntry>, AuditError> {
+    pub async fn audit_entries(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>, AuditError> {
         self.run(move |conn| entries_from(conn, from, limit)).await
     }
 }
@@ -583,8 +593,13 @@ mod tests {
                 .i64("delta", -5)
                 .text("message", "maintenance at 03:00")
                 .bytes("raw", &[0, 1, 2]);
-            append(conn, kind, &fields, UnixTime::from_secs(1_800_000_000 + i as i64))
-                .expect("append");
+            append(
+                conn,
+                kind,
+                &fields,
+                UnixTime::from_secs(1_800_000_000 + i as i64),
+            )
+            .expect("append");
         }
     }
 
@@ -633,7 +648,13 @@ mod tests {
         preimage.extend_from_slice(&17u32.to_be_bytes());
         preimage.extend_from_slice(b"admin_close_table");
         preimage.extend_from_slice(&fields);
-        let hash = entry_hash(&GENESIS_HASH, 1, 1_800_000_000, "admin_close_table", &fields);
+        let hash = entry_hash(
+            &GENESIS_HASH,
+            1,
+            1_800_000_000,
+            "admin_close_table",
+            &fields,
+        );
         let expected: [u8; 32] = Sha256::digest(&preimage).into();
         assert_eq!(hash, expected);
         assert_eq!(hex::encode(hash), DOC_EXAMPLE_HASH);
@@ -656,14 +677,18 @@ mod tests {
         assert!(conn
             .execute("UPDATE audit_log SET at = at + 1 WHERE seq = 2", [])
             .is_err());
-        assert!(conn.execute("DELETE FROM audit_log WHERE seq = 2", []).is_err());
+        assert!(conn
+            .execute("DELETE FROM audit_log WHERE seq = 2", [])
+            .is_err());
         // ...and someone who drops them is still caught by the chain.
         conn.execute_batch(
             "DROP TRIGGER audit_log_append_only_u; DROP TRIGGER audit_log_append_only_d;",
         )
         .expect("drop triggers");
         let saved: Vec<u8> = conn
-            .query_row("SELECT fields FROM audit_log WHERE seq = 2", [], |r| r.get(0))
+            .query_row("SELECT fields FROM audit_log WHERE seq = 2", [], |r| {
+                r.get(0)
+            })
             .expect("fields");
         let edited = AuditFields::new().u64("n", 7).encode().expect("encode");
         conn.execute("UPDATE audit_log SET fields = ?1 WHERE seq = 2", [&edited])

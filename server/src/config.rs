@@ -12,13 +12,13 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::admin::{AdminSecret, AdminTokenHash};
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
     CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, PASSWORD_HASHES_CONCURRENT_DEFAULT,
     PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT,
     SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
 };
-use crate::admin::{AdminSecret, AdminTokenHash};
 use crate::table::{TableConfig, TableGame};
 
 /// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
@@ -41,7 +41,12 @@ pub struct Cli {
     #[arg(long, env = "POKER_LOG", value_name = "FILTER", default_value = "info")]
     pub log: String,
     /// Log line format: `text` for people, `json` (one object per line) for log collectors
-    #[arg(long, env = "POKER_LOG_FORMAT", value_name = "FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        env = "POKER_LOG_FORMAT",
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
     /// A maintenance command instead of serving.
     #[command(subcommand)]
@@ -98,7 +103,12 @@ pub struct ConfigLayer {
     #[arg(skip)]
     pub tables: Option<Vec<TableSpec>>,
     /// Token for the admin API and /metrics (32-256 printable characters); no admin API without it
-    #[arg(long, env = "POKER_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "POKER_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
     pub admin_token: Option<AdminSecret>,
 }
 

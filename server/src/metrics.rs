@@ -243,7 +243,10 @@ mod tests {
         assert_eq!(value(&page, "poker_draining"), 1.0);
         assert_eq!(value(&page, "poker_hands_settled_total"), 1.0);
         assert_eq!(
-            value(&page, "poker_action_broadcast_seconds_bucket{le=\"0.0005\"}"),
+            value(
+                &page,
+                "poker_action_broadcast_seconds_bucket{le=\"0.0005\"}"
+            ),
             0.0
         );
         assert_eq!(

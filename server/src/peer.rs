@@ -45,7 +45,7 @@ where
 
 /// The request's peer IP address, when the server's accept loop recorded it (always, except
 /// for requests made through `warp::test`).
-pub fn peer_ip() -> impl Filter<Extract = (Option<IpAddr>,), Error = std::convert::Infallible> + Clone
-{
+pub fn peer_ip(
+) -> impl Filter<Extract = (Option<IpAddr>,), Error = std::convert::Infallible> + Clone {
     warp::ext::optional::<PeerAddr>().map(|peer: Option<PeerAddr>| peer.map(|p| p.0.ip()))
 }

@@ -154,7 +154,9 @@ impl Bans {
 
 type BanRow = (i64, Option<i64>, Option<String>, String, i64, i64);
 
-fn ban_from_row((id, account, address, reason, created, expires): BanRow) -> Result<Ban, StoreError> {
+fn ban_from_row(
+    (id, account, address, reason, created, expires): BanRow,
+) -> Result<Ban, StoreError> {
     let target = match (account, address) {
         (Some(account), None) => BanTarget::Account(AccountId::from_raw(account)),
         (None, Some(address)) => BanTarget::Address(
@@ -162,7 +164,11 @@ fn ban_from_row((id, account, address, reason, created, expires): BanRow) -> Res
                 .parse()
                 .map_err(|_| StoreError::Corrupt(format!("banned address {address:?}")))?,
         ),
-        _ => return Err(StoreError::Corrupt(format!("ban {id} has no single target"))),
+        _ => {
+            return Err(StoreError::Corrupt(format!(
+                "ban {id} has no single target"
+            )))
+        }
     };
     Ok(Ban {
         id,
@@ -241,7 +247,13 @@ impl Store {
             tx.execute(
                 "INSERT INTO bans (account_id, address, reason, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                (account, address, &reason, now.as_secs(), expires_at.as_secs()),
+                (
+                    account,
+                    address,
+                    &reason,
+                    now.as_secs(),
+                    expires_at.as_secs(),
+                ),
             )?;
             let ban = Ban {
                 id: tx.last_insert_rowid(),

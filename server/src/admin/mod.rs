@@ -13,6 +13,7 @@
 pub mod bans;
 pub mod tables;
 pub mod token;
+pub mod wire;
 
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};

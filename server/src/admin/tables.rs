@@ -13,7 +13,9 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, thiserror::Error)]
 pub enum CreatedTableError {
     /// A table of this name or number was created before (open or closed) or has records.
-    #[error("a table named {0:?} or with its number existed before; names and numbers are never reused")]
+    #[error(
+        "a table named {0:?} or with its number existed before; names and numbers are never reused"
+    )]
     Reused(String),
     /// The database or the audit log failed.
     #[error(transparent)]

@@ -93,7 +93,8 @@ mod tests {
         assert!(format!("{} {}", "a".repeat(20), "b".repeat(20))
             .parse::<AdminSecret>()
             .is_err());
-        assert!("x".repeat(ADMIN_TOKEN_LEN_MAX + 1)
+        assert!("x"
+            .repeat(ADMIN_TOKEN_LEN_MAX + 1)
             .parse::<AdminSecret>()
             .is_err());
         assert_eq!(format!("{secret:?}"), "AdminSecret(<redacted>)");

@@ -163,6 +163,11 @@ impl Store {
         self.call(job).await.map_err(E::from)?
     }
 
+    /// Jobs waiting for the database thread (for `/metrics`).
+    pub fn queue_depth(&self) -> usize {
+        STORE_QUEUE_MAX.saturating_sub(self.queue.capacity())
+    }
+
     /// Checks the database answers (for the health endpoint).
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.run(|conn| {

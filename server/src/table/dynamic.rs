@@ -97,7 +97,11 @@ impl Tables {
                 }
             };
             if let Some(clash) = self.clash(&config) {
-                tracing::error!(table = spec.name, clash, "a created table clashes with a configured one; not opened");
+                tracing::error!(
+                    table = spec.name,
+                    clash,
+                    "a created table clashes with a configured one; not opened"
+                );
                 continue;
             }
             match actor::open(config.clone(), state.clone()).await {
@@ -147,14 +151,19 @@ impl Tables {
     }
 
     /// Orders table `name` to close after its hand in play.
-    pub fn close(&self, name: &str) -> Result<(), CloseTableError> {
-        self.order(name, AdminOrder::Close)
+    pub async fn close(&self, name: &str) -> Result<(), CloseTableError> {
+        self.order(name, AdminOrder::Close).await
     }
 
     /// Stands `account` up at table `name` (after the hand they are in).
-    pub async fn kick(&self, name: &str, account: AccountId) -> Result<KickOutcome, CloseTableError> {
+    pub async fn kick(
+        &self,
+        name: &str,
+        account: AccountId,
+    ) -> Result<KickOutcome, CloseTableError> {
         let (outcome, done) = oneshot::channel();
-        self.order(name, AdminOrder::Kick { account, outcome })?;
+        self.order(name, AdminOrder::Kick { account, outcome })
+            .await?;
         done.await.map_err(|_| CloseTableError::Busy)
     }
 
@@ -166,10 +175,14 @@ impl Tables {
         }
     }
 
-    fn order(&self, name: &str, order: AdminOrder) -> Result<(), CloseTableError> {
+    /// Queues `order`, waiting for room in the inbox (an operator's order is not refused
+    /// for a busy table); fails only if the table is gone.
+    async fn order(&self, name: &str, order: AdminOrder) -> Result<(), CloseTableError> {
         let table = self.get(name).ok_or(CloseTableError::Unknown)?;
         table
-            .try_send(TableCommand::Admin(order))
+            .inbox
+            .send(TableCommand::Admin(order))
+            .await
             .map_err(|_| CloseTableError::Busy)
     }
 

@@ -8,20 +8,25 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{mpsc, Notify};
 use warp::filters::ws::{Message, WebSocket, Ws};
 use warp::reply::{Reply, Response};
 use warp::{Filter, Rejection};
 
+use crate::admin::Notice;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::limits::{OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX, WS_MESSAGE_BYTES_MAX};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::table::{ConnId, Outbox, Player, TableCommand, Tables};
 use messages::{parse_request, ClientRequest, RejectCode, ServerMessage, WireTable, WIRE_VERSION};
 
 /// WebSocket close code for a client that could not keep up (policy violation).
 const CLOSE_TOO_SLOW: u16 = 1008;
+/// WebSocket close code for a connection whose account or address was banned meanwhile.
+const CLOSE_BANNED: u16 = 1008;
 
 /// `GET /ws` with an upgrade. A request with an `Authorization` header must carry a live
 /// token (else `401` before any upgrade); one without is an observer.
@@ -34,29 +39,37 @@ pub fn route(
     let auth_state = state.clone();
     warp::path!("ws")
         .and(warp::get())
+        .and(crate::peer::peer_ip())
         .and(optional_session(auth_state))
         .and(warp::ws())
-        .then(move |session: Option<Session>, ws: Ws| {
-            let state = state.clone();
-            let tables = tables.clone();
-            async move {
-                let player = match session {
-                    None => None,
-                    Some(session) => match state.store().account(session.account).await {
-                        Ok(Some(account)) => Some(Player {
-                            account: account.id,
-                            name: account.username.as_str().to_owned(),
-                        }),
-                        Ok(None) => return ApiError::InvalidToken.into_response(),
-                        Err(err) => return ApiError::from(err).into_response(),
-                    },
-                };
-                ws.max_message_size(WS_MESSAGE_BYTES_MAX)
-                    .max_frame_size(WS_MESSAGE_BYTES_MAX)
-                    .on_upgrade(move |socket| connection(socket, player, tables))
-                    .into_response()
-            }
-        })
+        .then(
+            move |address: Option<std::net::IpAddr>, session: Option<Session>, ws: Ws| {
+                let state = state.clone();
+                let tables = tables.clone();
+                async move {
+                    if address.is_some_and(|ip| state.admin().bans().address_banned(ip)) {
+                        return ApiError::Banned.into_response();
+                    }
+                    let player = match session {
+                        None => None,
+                        Some(session) => match state.store().account(session.account).await {
+                            Ok(Some(account)) => Some(Player {
+                                account: account.id,
+                                name: account.username.as_str().to_owned(),
+                            }),
+                            Ok(None) => return ApiError::InvalidToken.into_response(),
+                            Err(err) => return ApiError::from(err).into_response(),
+                        },
+                    };
+                    ws.max_message_size(WS_MESSAGE_BYTES_MAX)
+                        .max_frame_size(WS_MESSAGE_BYTES_MAX)
+                        .on_upgrade(move |socket| {
+                            connection(socket, player, tables, state, address)
+                        })
+                        .into_response()
+                }
+            },
+        )
 }
 
 /// The session if an `Authorization` header is sent (rejecting a bad one), `None` if not.
@@ -79,8 +92,19 @@ fn optional_session(
 }
 
 /// Serves one connection until either side closes it.
-async fn connection(socket: WebSocket, player: Option<Player>, tables: Tables) {
+async fn connection(
+    socket: WebSocket,
+    player: Option<Player>,
+    tables: Tables,
+    state: AppState,
+    address: Option<std::net::IpAddr>,
+) {
     let conn = ConnId::next();
+    let metrics = state.metrics().clone();
+    let _counted = metrics.connection_opened();
+    let mut notices = state.admin().subscribe();
+    let mut notices_open = true;
+    let account = player.as_ref().map(|p| p.account);
     let (mut sink, mut stream) = socket.split();
     let (queue, mut outgoing) = mpsc::channel::<Arc<str>>(OUTGOING_QUEUE_MAX);
     let overflowed = Arc::new(Notify::new());
@@ -94,10 +118,11 @@ async fn connection(socket: WebSocket, player: Option<Player>, tables: Tables) {
             incoming = stream.next() => match incoming {
                 Some(Ok(message)) if message.is_text() => {
                     let text = message.to_str().unwrap_or_default();
-                    route_request(conn, &player, text, &tables, &outbox, &mut watched);
+                    route_request(conn, &player, text, &tables, &outbox, &mut watched, &metrics);
                 }
                 Some(Ok(message)) if message.is_close() => break,
                 Some(Ok(message)) if message.is_binary() => {
+                    metrics.rejected(RejectCode::Malformed);
                     let refusal = ServerMessage::rejected(None, RejectCode::Malformed, "send text messages");
                     outbox.send(Arc::from(refusal.to_text()));
                 }
@@ -113,6 +138,17 @@ async fn connection(socket: WebSocket, player: Option<Player>, tables: Tables) {
                     break;
                 }
             }
+            notice = notices.recv(), if notices_open => match notice {
+                Ok(Notice::Broadcast(text)) => {
+                    outbox.send(text);
+                }
+                Ok(notice) if notice.closes(account, address) => {
+                    let _ = sink.send(Message::close_with(CLOSE_BANNED, "banned")).await;
+                    break;
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => notices_open = false,
+            },
             () = overflowed.notified() => {
                 let _ = sink
                     .send(Message::close_with(CLOSE_TOO_SLOW, "too slow: messages were dropped"))
@@ -137,8 +173,12 @@ fn route_request(
     tables: &Tables,
     outbox: &Outbox,
     watched: &mut BTreeSet<String>,
+    metrics: &Metrics,
 ) {
     let answer = |message: ServerMessage| {
+        if let ServerMessage::Rejected { code, .. } = &message {
+            metrics.rejected(*code);
+        }
         outbox.send(Arc::from(message.to_text()));
     };
     let request = match parse_request(text) {
