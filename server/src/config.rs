@@ -515,6 +515,25 @@ mod tests {
     }
 
     #[test]
+    fn the_admin_token_comes_from_the_file_and_is_kept_hashed() {
+        let token = "0123456789abcdef0123456789abcdef";
+        let file = file_with(&format!("admin_token = \"{token}\"\n"));
+        let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
+        let hash = config.admin_token().expect("admin API enabled");
+        assert!(hash.matches(token));
+        assert!(!format!("{config:?}").contains(token), "{config:?}");
+        assert!(Config::from_layer(ConfigLayer::default())
+            .expect("valid")
+            .admin_token()
+            .is_none());
+        let short = file_with("admin_token = \"short\"\n");
+        assert!(matches!(
+            Config::resolve(ConfigLayer::default(), Some(short.path())),
+            Err(ConfigError::Parse { .. })
+        ));
+    }
+
+    #[test]
     fn bad_files_and_values_are_typed_errors() {
         let unknown = file_with("starting_balanse = 5\n");
         assert!(matches!(

@@ -89,6 +89,14 @@ impl Tables {
             }
         };
         for spec in specs {
+            if self.len() >= TABLES_MAX {
+                tracing::error!(
+                    table = spec.name,
+                    max = TABLES_MAX,
+                    "too many tables; not opened"
+                );
+                continue;
+            }
             let config = match spec.build(state.config().action_clock()) {
                 Ok(config) => config,
                 Err(err) => {

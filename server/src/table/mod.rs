@@ -153,6 +153,10 @@ impl Tables {
     pub async fn start(state: &AppState) -> Tables {
         let tables = Tables::default();
         for config in state.config().tables() {
+            if tables.len() >= crate::limits::TABLES_MAX {
+                tracing::error!(table = %config.name(), max = crate::limits::TABLES_MAX, "too many tables; not opened");
+                continue;
+            }
             match actor::open(config.clone(), state.clone()).await {
                 Ok(table) => tables.spawn(table, config.clone()),
                 Err(err) => {
