@@ -208,20 +208,30 @@ fn bearer_token(header: &str) -> Result<SessionToken, ApiError> {
 pub fn authenticated(
     state: AppState,
 ) -> impl Filter<Extract = (Session,), Error = Rejection> + Clone {
-    warp::header::optional::<String>("authorization").and_then(move |header: Option<String>| {
-        let state = state.clone();
-        async move {
-            let header = header.ok_or(ApiError::MissingToken)?;
-            let token = bearer_token(&header)?.hash();
-            let account = state
-                .store()
-                .session_account(token, UnixTime::now())
-                .await
-                .map_err(ApiError::from)?
-                .ok_or(ApiError::InvalidToken)?;
-            Ok::<_, Rejection>(Session { account, token })
-        }
-    })
+    warp::header::optional::<String>("authorization")
+        .and(crate::peer::peer_ip())
+        .and_then(
+            move |header: Option<String>, address: Option<std::net::IpAddr>| {
+                let state = state.clone();
+                async move {
+                    if address.is_some_and(|ip| state.admin().bans().address_banned(ip)) {
+                        return Err(Rejection::from(ApiError::Banned));
+                    }
+                    let header = header.ok_or(ApiError::MissingToken)?;
+                    let token = bearer_token(&header)?.hash();
+                    let account = state
+                        .store()
+                        .session_account(token, UnixTime::now())
+                        .await
+                        .map_err(ApiError::from)?
+                        .ok_or(ApiError::InvalidToken)?;
+                    if state.admin().bans().account_banned(account) {
+                        return Err(Rejection::from(ApiError::Banned));
+                    }
+                    Ok::<_, Rejection>(Session { account, token })
+                }
+            },
+        )
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::admin::{AdminSecret, AdminTokenHash};
 use crate::limiter::ConnectionLimits;
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
@@ -48,6 +49,38 @@ pub struct Cli {
     /// Log filter: a level and/or comma-separated target=level pairs, e.g. "warn,poker_server=debug"
     #[arg(long, env = "POKER_LOG", value_name = "FILTER", default_value = "info")]
     pub log: String,
+    /// Log line format: `text` for people, `json` (one object per line) for log collectors
+    #[arg(
+        long,
+        env = "POKER_LOG_FORMAT",
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    /// A maintenance command instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, fields included.
+    Json,
+}
+
+/// Commands other than serving.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+pub enum Command {
+    /// Walks the audit log's hash chain and reports the first bad entry (exit 0 intact, 1
+    /// broken, 2 unreadable). Opens the database read-only; the server may be running.
+    AuditCheck {
+        /// The server's data directory
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+    },
 }
 
 /// One source of settings; unset fields fall through to the next source.
@@ -128,6 +161,14 @@ pub struct ConfigLayer {
         requires = "tls_cert"
     )]
     pub tls_key: Option<PathBuf>,
+    /// Token for the admin API and /metrics (32-256 printable characters); no admin API without it
+    #[arg(
+        long,
+        env = "POKER_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<AdminSecret>,
 }
 
 /// One `[[tables]]` entry of the config file.
@@ -141,7 +182,7 @@ pub struct ConfigLayer {
 /// seats = 9
 /// buy_in = [200, 2000]
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
     /// The table's name (letters, digits, `-`, `_`; at most 64).
@@ -160,7 +201,7 @@ pub struct TableSpec {
 
 impl TableSpec {
     /// The checked table, with `action_clock` and the default seed windows and pause.
-    fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
+    pub(crate) fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
         let invalid = |reason: String| ConfigError::Table {
             name: self.name.clone(),
             reason,
@@ -229,6 +270,7 @@ impl ConfigLayer {
             ws_write_timeout_ms: self.ws_write_timeout_ms.or(lower.ws_write_timeout_ms),
             tls_cert: self.tls_cert.or(lower.tls_cert),
             tls_key: self.tls_key.or(lower.tls_key),
+            admin_token: self.admin_token.or(lower.admin_token),
         }
     }
 
@@ -332,6 +374,8 @@ pub struct Config {
     tables: Vec<TableConfig>,
     connection_limits: ConnectionLimits,
     tls: Option<TlsFiles>,
+    action_clock: Duration,
+    admin_token: Option<AdminTokenHash>,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -536,6 +580,8 @@ impl Config {
             connection_limits,
             tls,
             tables,
+            action_clock,
+            admin_token: layer.admin_token.as_ref().map(AdminSecret::hash),
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
@@ -601,6 +647,16 @@ impl Config {
     /// [`Config::with_tables`].
     pub fn tables(&self) -> &[TableConfig] {
         &self.tables
+    }
+
+    /// The action clock of every table (tables created through the admin API use it too).
+    pub fn action_clock(&self) -> Duration {
+        self.action_clock
+    }
+
+    /// The admin token's hash; `None` means the server has no admin API and no `/metrics`.
+    pub fn admin_token(&self) -> Option<&AdminTokenHash> {
+        self.admin_token.as_ref()
     }
 
     /// The same settings with these tables instead (for embedders and tests). Names and
@@ -677,6 +733,25 @@ mod tests {
         assert!(matches!(
             Config::resolve(ConfigLayer::default(), Some(twice.path())),
             Err(ConfigError::DuplicateTable(_))
+        ));
+    }
+
+    #[test]
+    fn the_admin_token_comes_from_the_file_and_is_kept_hashed() {
+        let token = "0123456789abcdef0123456789abcdef";
+        let file = file_with(&format!("admin_token = \"{token}\"\n"));
+        let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
+        let hash = config.admin_token().expect("admin API enabled");
+        assert!(hash.matches(token));
+        assert!(!format!("{config:?}").contains(token), "{config:?}");
+        assert!(Config::from_layer(ConfigLayer::default())
+            .expect("valid")
+            .admin_token()
+            .is_none());
+        let short = file_with("admin_token = \"short\"\n");
+        assert!(matches!(
+            Config::resolve(ConfigLayer::default(), Some(short.path())),
+            Err(ConfigError::Parse { .. })
         ));
     }
 

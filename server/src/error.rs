@@ -64,6 +64,15 @@ pub enum ApiError {
     /// The path exists but not with this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The account or the address is banned.
+    #[error("banned")]
+    Banned,
+    /// A well-formed request asks for something invalid (admin API).
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// The request clashes with the server's state (admin API, e.g. a table name in use).
+    #[error("{0}")]
+    Conflict(String),
     /// The database is closed (the server is shutting down).
     #[error("service unavailable")]
     Unavailable,
@@ -98,6 +107,9 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Banned => "banned",
+            ApiError::InvalidRequest(_) => "invalid_request",
+            ApiError::Conflict(_) => "conflict",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
             ApiError::RateLimited { .. } => "rate_limited",
@@ -110,7 +122,10 @@ impl ApiError {
             ApiError::InvalidUsername(_)
             | ApiError::InvalidPassword(_)
             | ApiError::MalformedBody(_)
-            | ApiError::BadHeader(_) => StatusCode::BAD_REQUEST,
+            | ApiError::BadHeader(_)
+            | ApiError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Banned => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::UsernameTaken => StatusCode::CONFLICT,
             ApiError::InvalidCredentials | ApiError::MissingToken | ApiError::InvalidToken => {
                 StatusCode::UNAUTHORIZED

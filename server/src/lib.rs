@@ -21,6 +21,8 @@
 //! * [`run`], [`App`]: start-up and graceful shutdown.
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -30,6 +32,8 @@ pub mod keys;
 pub mod ledger;
 pub mod limiter;
 pub mod limits;
+pub mod metrics;
+pub mod peer;
 pub mod rate;
 pub mod routes;
 mod server;

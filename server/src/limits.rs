@@ -91,6 +91,8 @@ pub const WS_MESSAGE_BYTES_MAX: usize = 4 * 1024;
 pub const WATCHED_TABLES_PER_CONNECTION_MAX: usize = 16;
 /// Connections watching one table at once.
 pub const WATCHERS_PER_TABLE_MAX: usize = 512;
+/// Tables open at once; the admin API refuses to create more.
+pub const TABLES_MAX: usize = 4096;
 /// Records returned by one request for a table's records in order.
 pub const RECORDS_PAGE_MAX: u64 = 100;
 

@@ -11,26 +11,32 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use poker_server::config::{Cli, Config};
+use poker_server::config::{Cli, Command, Config, LogFormat};
 use poker_server::keys::KeyOrigin;
 use poker_server::App;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::AuditCheck { data_dir }) = &cli.command {
+        audit_check(data_dir);
+    }
     let filter: Targets = cli
         .log
         .parse()
         .with_context(|| format!("invalid log filter {:?}", cli.log))?;
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                // Colour codes only for a person at a terminal, never in log files.
-                .with_ansi(std::io::stderr().is_terminal()),
-        )
-        .with(filter)
-        .init();
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => tracing_subscriber::registry()
+            // Colour codes only for a person at a terminal, never in log files.
+            .with(lines.with_ansi(std::io::stderr().is_terminal()))
+            .with(filter)
+            .init(),
+        LogFormat::Json => tracing_subscriber::registry()
+            .with(lines.json().with_ansi(false))
+            .with(filter)
+            .init(),
+    }
 
     let config = Config::resolve(cli.settings, cli.config.as_deref())?;
     let app = App::open(config).await.context("starting the server")?;
@@ -55,6 +61,39 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("closing the store")?;
     Ok(())
+}
+
+/// `poker-server audit-check`: prints the result of walking the audit chain and exits with
+/// 0 (intact), 1 (a bad entry) or 2 (the database could not be read).
+fn audit_check(data_dir: &std::path::Path) -> ! {
+    let path = data_dir.join(poker_server::data_dir::DATABASE_FILE);
+    let code = match poker_server::audit::check_database(&path) {
+        Ok(report) => {
+            let (seq, hash) = report.head;
+            match &report.first_bad {
+                None => {
+                    println!(
+                        "audit log intact: {} entries, head {seq} {}",
+                        report.valid_entries,
+                        hex::encode(hash)
+                    );
+                    0
+                }
+                Some(fault) => {
+                    println!(
+                        "audit log BROKEN at entry {}: {} ({} entries before it check out)",
+                        fault.seq, fault.problem, report.valid_entries
+                    );
+                    1
+                }
+            }
+        }
+        Err(err) => {
+            eprintln!("cannot read the audit log in {}: {err}", path.display());
+            2
+        }
+    };
+    std::process::exit(code)
 }
 
 /// Prints where the server listens and which key signs its records.

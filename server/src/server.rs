@@ -97,8 +97,11 @@ impl App {
             "ledger check passed"
         );
         let hasher = PasswordHasher::new(config.password_hash_concurrency()).await?;
+        let state = AppState::new(config, store, key, hasher);
+        let bans = state.admin().bans().load(state.store()).await?;
+        tracing::info!(bans, "bans in force loaded");
         Ok(App {
-            state: AppState::new(config, store, key, hasher),
+            state,
             key_origin,
             tls,
         })
@@ -178,6 +181,11 @@ where
             },
             () = &mut shutdown => break,
         };
+        if state.admin().bans().address_banned(peer.ip()) {
+            tracing::info!(%peer, "banned address; closing");
+            drop(stream);
+            continue;
+        }
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
             tracing::warn!(%peer, limit, "connection limit reached; closing");
             drop(stream);

@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::admin::AdminState;
 use crate::auth::PasswordHasher;
 use crate::config::Config;
 use crate::limiter::Limiter;
+use crate::metrics::Metrics;
 use crate::store::Store;
 use fairness::ServerKey;
 
@@ -21,6 +23,8 @@ struct Inner {
     key: ServerKey,
     hasher: PasswordHasher,
     limiter: Limiter,
+    admin: AdminState,
+    metrics: Metrics,
 }
 
 impl AppState {
@@ -29,6 +33,8 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 limiter: Limiter::new(config.connection_limits().clone()),
+                admin: AdminState::new(config.admin_token().cloned()),
+                metrics: Metrics::default(),
                 config,
                 store,
                 key,
@@ -60,5 +66,15 @@ impl AppState {
     /// The per-address and rate limits' shared counters.
     pub fn limiter(&self) -> &Limiter {
         &self.inner.limiter
+    }
+
+    /// Operator state: admin token, maintenance flag, notices, bans.
+    pub fn admin(&self) -> &AdminState {
+        &self.inner.admin
+    }
+
+    /// The counters behind `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 }

@@ -31,7 +31,8 @@ pub(super) fn routes(
         .and(warp::post())
         .and(with_state.clone())
         .and(json_body())
-        .then(|state, body| respond(login(state, body)));
+        .and(crate::peer::peer_ip())
+        .then(|state, body, address| respond(login(state, body, address)));
     let logout = warp::path!("logout")
         .and(warp::post())
         .and(no_body())
@@ -71,7 +72,14 @@ async fn register(state: AppState, body: CredentialsBody) -> Result<Response, Ap
 
 /// Checks the password and opens a session. Unknown users and wrong passwords get the same
 /// answer after the same amount of work.
-async fn login(state: AppState, body: CredentialsBody) -> Result<reply::Json, ApiError> {
+async fn login(
+    state: AppState,
+    body: CredentialsBody,
+    address: Option<std::net::IpAddr>,
+) -> Result<reply::Json, ApiError> {
+    if address.is_some_and(|ip| state.admin().bans().address_banned(ip)) {
+        return Err(ApiError::Banned);
+    }
     let credentials = match Username::parse(&body.username) {
         Ok(username) => state.store().credentials(username).await?,
         // No such account can exist; still hash, so timing says nothing about validity rules.
@@ -87,6 +95,10 @@ async fn login(state: AppState, body: CredentialsBody) -> Result<reply::Json, Ap
     let Some(credentials) = credentials.filter(|_| matches) else {
         return Err(ApiError::InvalidCredentials);
     };
+    // Told only to someone who knows the password.
+    if state.admin().bans().account_banned(credentials.account) {
+        return Err(ApiError::Banned);
+    }
     let token = SessionToken::generate()?;
     let now = UnixTime::now();
     let expires_at = now.saturating_add(state.config().session_ttl());

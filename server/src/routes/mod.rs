@@ -6,6 +6,7 @@
 //! Only filters (path, method, body, token) reject.
 
 mod accounts;
+mod admin;
 mod hands;
 mod meta;
 
@@ -36,8 +37,12 @@ pub fn routes(
                 .or(hands::routes(&state))
                 .unify()
                 .or(crate::ws::route(&state, &tables))
+                .unify()
+                .or(admin::routes(&state, &tables))
                 .unify(),
         )
+        .or(admin::metrics(&state, &tables))
+        .unify()
         .recover(handle_rejection)
         .unify()
 }

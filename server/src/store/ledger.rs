@@ -264,6 +264,13 @@ pub(super) fn post(
     for (account, balance) in new_balances {
         update_balance.execute((account.get(), balance))?;
     }
+    // The audit entry commits (or rolls back) with the transaction it records.
+    crate::audit::append_ledger(conn, transaction, kind, key, &entries).map_err(
+        |err| match err {
+            crate::audit::AuditError::Store(store) => LedgerError::Store(store),
+            other => LedgerError::Store(StoreError::Corrupt(other.to_string())),
+        },
+    )?;
     Ok(Receipt {
         transaction,
         kind,

@@ -163,6 +163,11 @@ impl Store {
         self.call(job).await.map_err(E::from)?
     }
 
+    /// Jobs waiting for the database thread (for `/metrics`).
+    pub fn queue_depth(&self) -> usize {
+        STORE_QUEUE_MAX.saturating_sub(self.queue.capacity())
+    }
+
     /// Checks the database answers (for the health endpoint).
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.run(|conn| {
@@ -222,6 +227,12 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "busy_timeout", BUSY_TIMEOUT_MS)?;
     schema::migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Migrates an in-memory test database.
+#[cfg(test)]
+pub(crate) fn migrate_for_tests(conn: &mut Connection) {
+    schema::migrate(conn).expect("migrate");
 }
 
 /// Folds the write-ahead log into the database file and closes the connection.

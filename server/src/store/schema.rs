@@ -115,6 +115,49 @@ const MIGRATIONS: &[&str] = &[
         actions     BLOB    NOT NULL
     ) STRICT;
     "#,
+    // Version 3: the operator's side. The hash-chained audit log (`audit.rs`,
+    // docs/audit-log.md), bans with an expiry, and the tables opened through the admin API
+    // (reopened on start until closed; their names and numbers are never reused).
+    r#"
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+        at        INTEGER NOT NULL,
+        kind      TEXT    NOT NULL,
+        -- The canonical field encoding, exactly the bytes that are hashed.
+        fields    BLOB    NOT NULL,
+        prev_hash BLOB    NOT NULL CHECK (length(prev_hash) = 32),
+        hash      BLOB    NOT NULL CHECK (length(hash) = 32)
+    ) STRICT;
+    CREATE TRIGGER audit_log_append_only_u BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_append_only_d BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+    CREATE TABLE bans (
+        id         INTEGER PRIMARY KEY,
+        account_id INTEGER REFERENCES accounts(id),
+        -- An IP address in its canonical text form.
+        address    TEXT,
+        reason     TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        lifted_at  INTEGER,
+        CHECK ((account_id IS NULL) <> (address IS NULL))
+    ) STRICT;
+
+    CREATE TABLE created_tables (
+        name        TEXT    PRIMARY KEY,
+        number      INTEGER NOT NULL UNIQUE,
+        game        TEXT    NOT NULL,
+        small_blind INTEGER NOT NULL,
+        big_blind   INTEGER NOT NULL,
+        seats       INTEGER NOT NULL,
+        buy_in_min  INTEGER NOT NULL,
+        buy_in_max  INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        closed_at   INTEGER
+    ) STRICT;
+    "#,
 ];
 
 /// Brings the schema up to the newest version this server knows.

@@ -3,6 +3,8 @@
 //! watcher its own view of every event; and stores each hand's verified record together with
 //! its settlement.
 
+mod admin;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -94,6 +96,10 @@ pub(super) struct Table {
     next_start: Instant,
     /// Set when the table can no longer deal safely (a record could not be stored).
     halted: bool,
+    /// Set by the admin API: no new hand; close once the hand in play is over.
+    closing: bool,
+    /// When the `act` being applied reached the task, for the latency histogram.
+    act_arrived: Option<Instant>,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -109,6 +115,10 @@ pub(super) async fn run(
     mut draining: watch::Receiver<bool>,
 ) {
     loop {
+        if table.closing && table.hand.is_none() {
+            table.close_now().await;
+            break;
+        }
         if *draining.borrow() {
             if table.hand.is_none() {
                 break;
@@ -180,6 +190,8 @@ impl Table {
             hand: None,
             next_start: Instant::now(),
             halted: false,
+            closing: false,
+            act_arrived: None,
             config,
             state,
         };
@@ -369,6 +381,8 @@ impl Table {
         }
         match &self.hand {
             Some(hand) => Some(hand.deadline),
+            // Held back hands wait for a command (an admin order wakes the table).
+            None if self.holds_hands() => None,
             None if self.eligible_seats().len() >= 2 && !self.halted => Some(self.next_start),
             None => None,
         }
@@ -463,6 +477,7 @@ impl Table {
             TableCommand::Disconnected { conn } => {
                 self.watchers.remove(&conn);
             }
+            TableCommand::Admin(order) => self.admin(order).await,
             TableCommand::Request {
                 conn,
                 player,
@@ -475,7 +490,10 @@ impl Table {
                         v: WIRE_VERSION,
                         id,
                     },
-                    Err((code, message)) => ServerMessage::rejected(Some(id), code, message),
+                    Err((code, message)) => {
+                        self.state.metrics().rejected(code);
+                        ServerMessage::rejected(Some(id), code, message)
+                    }
                 };
                 Self::reply(&outbox, &answer);
             }
@@ -507,6 +525,7 @@ impl Table {
                 })?;
                 match other {
                     ClientRequest::Sit { seat, buy_in, .. } => {
+                        self.refuse_if_closing()?;
                         self.sit(conn, player, seat, buy_in, outbox).await
                     }
                     ClientRequest::Leave { .. } => self.leave(&player).await,
@@ -909,6 +928,9 @@ impl Table {
                 tracing::error!(%err, seat, "standing a player up");
             }
         }
+        if self.holds_hands() {
+            return;
+        }
         let seats = self.eligible_seats();
         if seats.len() < 2 {
             return;
@@ -1100,6 +1122,7 @@ impl Table {
         action: WireAction,
         amount: Option<u64>,
     ) -> Result<(), Refusal> {
+        self.act_arrived = Some(Instant::now());
         let seat = self.hand_seat(player, hand)?;
         let current = self.hand.as_ref().expect("hand_seat checked the hand");
         let Stage::Playing { engine, .. } = &current.stage else {
@@ -1131,7 +1154,9 @@ impl Table {
             (WireAction::Check, None) => Action::Check,
             (WireAction::Call, None) => Action::Call,
         };
-        self.apply(seat_of(seat), action).await.map_err(|err| {
+        let applied = self.apply(seat_of(seat), action).await;
+        self.act_arrived = None;
+        applied.map_err(|err| {
             let code = match err {
                 ActionError::NotYourTurn { .. } => RejectCode::NotYourTurn,
                 ActionError::HandFinished => RejectCode::Stale,
@@ -1170,6 +1195,11 @@ impl Table {
         saved.actions.extend_from_slice(&encode_action(logged));
         self.save_hand().await;
         self.emit_engine_events(&events);
+        if let Some(arrived) = self.act_arrived.take() {
+            self.state
+                .metrics()
+                .observe_action_latency(arrived.elapsed());
+        }
         self.after_action().await;
         Ok(())
     }
@@ -1349,6 +1379,7 @@ impl Table {
             self.halted = true;
             return;
         }
+        self.state.metrics().hand_settled();
         for (seat, change) in &changes {
             if let Some(occupant) = self.seats[usize::from(*seat)].as_mut() {
                 occupant.stack = change.end;

@@ -8,16 +8,18 @@
 
 mod actor;
 pub mod config;
+mod dynamic;
 pub mod settlement;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinHandle;
 
 pub use config::{TableConfig, TableConfigError, TableGame};
+pub use dynamic::{AdminOrder, CloseTableError, CreateTableError, KickOutcome};
 
 use crate::accounts::AccountId;
 use crate::limits::{TABLE_DRAIN_GRACE, TABLE_INBOX_MAX};
@@ -89,6 +91,8 @@ pub enum TableCommand {
         /// The connection.
         conn: ConnId,
     },
+    /// An order from the admin API.
+    Admin(AdminOrder),
 }
 
 /// A table's inbox is full or the table stopped.
@@ -115,11 +119,14 @@ impl TableHandle {
     }
 }
 
-/// Every table of the server, by name.
+/// Every table of the server, by name. Tables come and go while the server runs (the admin
+/// API opens and closes them), at most [`crate::limits::TABLES_MAX`].
 #[derive(Debug, Clone, Default)]
 pub struct Tables {
-    by_name: Arc<BTreeMap<String, TableHandle>>,
+    by_name: Arc<RwLock<BTreeMap<String, TableHandle>>>,
     drain: Arc<Drain>,
+    /// Held while a table is created, so two creations cannot claim one name or number.
+    creating: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// How shutdown reaches the table tasks: a flag they watch, and their join handles.
@@ -144,37 +151,41 @@ impl Tables {
     /// once all are open, so no client sees a table before its recovery. A table that cannot
     /// open is logged and left out.
     pub async fn start(state: &AppState) -> Tables {
-        let mut by_name = BTreeMap::new();
-        let drain = Drain::default();
-        let mut tasks = Vec::new();
+        let tables = Tables::default();
         for config in state.config().tables() {
-            let table = match actor::open(config.clone(), state.clone()).await {
-                Ok(table) => table,
+            if tables.len() >= crate::limits::TABLES_MAX {
+                tracing::error!(table = %config.name(), max = crate::limits::TABLES_MAX, "too many tables; not opened");
+                continue;
+            }
+            match actor::open(config.clone(), state.clone()).await {
+                Ok(table) => tables.spawn(table, config.clone()),
                 Err(err) => {
                     tracing::error!(table = %config.name(), %err, "table could not open");
-                    continue;
                 }
-            };
-            let (inbox, commands) = mpsc::channel(TABLE_INBOX_MAX);
-            tasks.push(tokio::spawn(actor::run(
-                table,
-                commands,
-                drain.signal.subscribe(),
-            )));
-            by_name.insert(
-                config.name().as_str().to_owned(),
-                TableHandle {
-                    config: config.clone(),
-                    inbox,
-                },
-            );
+            }
         }
-        if let Ok(mut held) = drain.tasks.lock() {
-            *held = tasks;
+        tables.open_created(state).await;
+        tables
+    }
+
+    /// Starts the task of an opened table and lists it; the task unlists it when it ends.
+    fn spawn(&self, table: actor::Table, config: TableConfig) {
+        let (inbox, commands) = mpsc::channel(TABLE_INBOX_MAX);
+        let name = config.name().as_str().to_owned();
+        if let Ok(mut by_name) = self.by_name.write() {
+            by_name.insert(name.clone(), TableHandle { config, inbox });
         }
-        Tables {
-            by_name: Arc::new(by_name),
-            drain: Arc::new(drain),
+        let registry = Arc::clone(&self.by_name);
+        let draining = self.drain.signal.subscribe();
+        let task = tokio::spawn(async move {
+            actor::run(table, commands, draining).await;
+            if let Ok(mut by_name) = registry.write() {
+                by_name.remove(&name);
+            }
+        });
+        if let Ok(mut held) = self.drain.tasks.lock() {
+            held.retain(|task| !task.is_finished());
+            held.push(task);
         }
     }
 
@@ -204,12 +215,27 @@ impl Tables {
     }
 
     /// The table called `name`.
-    pub fn get(&self, name: &str) -> Option<&TableHandle> {
-        self.by_name.get(name)
+    pub fn get(&self, name: &str) -> Option<TableHandle> {
+        self.by_name.read().ok()?.get(name).cloned()
     }
 
-    /// Every table, by name.
-    pub fn iter(&self) -> impl Iterator<Item = &TableHandle> {
-        self.by_name.values()
+    /// Every table, by name (a snapshot: tables may open or close meanwhile).
+    pub fn iter(&self) -> impl Iterator<Item = TableHandle> {
+        let tables: Vec<TableHandle> = self
+            .by_name
+            .read()
+            .map(|by_name| by_name.values().cloned().collect())
+            .unwrap_or_default();
+        tables.into_iter()
+    }
+
+    /// How many tables are open.
+    pub fn len(&self) -> usize {
+        self.by_name.read().map_or(0, |by_name| by_name.len())
+    }
+
+    /// Whether no table is open.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }

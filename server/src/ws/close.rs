@@ -16,6 +16,8 @@ pub enum CloseReason {
     DeadPeer,
     /// The client kept sending over its rate limit.
     RateLimited,
+    /// An operator banned the connection's account or address meanwhile.
+    Banned,
 }
 
 impl CloseReason {
@@ -28,6 +30,7 @@ impl CloseReason {
             CloseReason::WriteTimeout => "write_timeout",
             CloseReason::DeadPeer => "dead_peer",
             CloseReason::RateLimited => "rate_limited",
+            CloseReason::Banned => "banned",
         }
     }
 
@@ -37,7 +40,10 @@ impl CloseReason {
         match self {
             CloseReason::ClientClosed => 1000,
             CloseReason::ReadFailed => 1002,
-            CloseReason::TooSlow | CloseReason::WriteTimeout | CloseReason::RateLimited => 1008,
+            CloseReason::TooSlow
+            | CloseReason::WriteTimeout
+            | CloseReason::RateLimited
+            | CloseReason::Banned => 1008,
             CloseReason::DeadPeer => 1001,
         }
     }
@@ -51,6 +57,7 @@ impl CloseReason {
             CloseReason::WriteTimeout => "too slow: a write timed out",
             CloseReason::DeadPeer => "no answer to pings",
             CloseReason::RateLimited => "rate limit exceeded repeatedly",
+            CloseReason::Banned => "banned",
         }
     }
 
@@ -59,7 +66,10 @@ impl CloseReason {
     pub fn sends_close_frame(self) -> bool {
         matches!(
             self,
-            CloseReason::TooSlow | CloseReason::DeadPeer | CloseReason::RateLimited
+            CloseReason::TooSlow
+                | CloseReason::DeadPeer
+                | CloseReason::RateLimited
+                | CloseReason::Banned
         )
     }
 }
@@ -77,6 +87,7 @@ mod tests {
             CloseReason::WriteTimeout,
             CloseReason::DeadPeer,
             CloseReason::RateLimited,
+            CloseReason::Banned,
         ] {
             assert!(reason.message().len() <= 123, "{reason:?}");
         }

@@ -155,6 +155,8 @@ pub enum RejectCode {
     Duplicate,
     /// The table's inbox is full; try again.
     TableBusy,
+    /// The table is closing (admin API): no new seats.
+    TableClosing,
     /// The server failed; details are in its log.
     Internal,
     /// The connection (or its address) sends faster than its rate limit; nothing was done.
@@ -402,6 +404,8 @@ pub enum WireEvent {
         /// Stacks after the hand.
         stacks: Vec<WireSeat>,
     },
+    /// The table closed (admin API): everyone was stood up; no more events follow.
+    TableClosed {},
 }
 
 /// A message from the server.
@@ -434,6 +438,15 @@ pub enum ServerMessage {
         code: RejectCode,
         /// Human-readable explanation.
         message: String,
+    },
+    /// A message from the operator to every connection (admin API).
+    Broadcast {
+        /// Protocol version.
+        v: u16,
+        /// The operator's text.
+        message: String,
+        /// When it was sent, in seconds since the Unix epoch.
+        sent_at: i64,
     },
     /// A table event.
     Event {

@@ -12,14 +12,17 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::{Sink, SinkExt, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{mpsc, Notify};
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
+use crate::admin::Notice;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::limiter::{Admission, ConnectionLimits, MessageGate, PeerAddr};
 use crate::limits::{OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX, WS_CLOSE_SEND_TIMEOUT};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::table::{ConnId, Outbox, Player, TableCommand, Tables};
 use close::CloseReason;
@@ -38,14 +41,21 @@ pub fn route(
     let auth_state = state.clone();
     warp::path!("ws")
         .and(warp::get())
+        .and(crate::peer::peer_ip())
         .and(optional_session(auth_state))
         .and(socket::upgrade())
         .and(warp::ext::optional::<PeerAddr>())
         .then(
-            move |session: Option<Session>, upgrade: Upgrade, peer: Option<PeerAddr>| {
+            move |address: Option<std::net::IpAddr>,
+                  session: Option<Session>,
+                  upgrade: Upgrade,
+                  peer: Option<PeerAddr>| {
                 let state = state.clone();
                 let tables = tables.clone();
                 async move {
+                    if address.is_some_and(|ip| state.admin().bans().address_banned(ip)) {
+                        return ApiError::Banned.into_response();
+                    }
                     let player = match session {
                         None => None,
                         Some(session) => match state.store().account(session.account).await {
@@ -60,8 +70,9 @@ pub fn route(
                     let limiter = state.limiter();
                     let gate = limiter.message_gate(peer, Instant::now());
                     let limits = limiter.limits().clone();
-                    upgrade
-                        .on_upgrade(move |socket| connection(socket, player, tables, gate, limits))
+                    upgrade.on_upgrade(move |socket| {
+                        connection(socket, player, tables, gate, limits, state, address)
+                    })
                 }
             },
         )
@@ -93,6 +104,8 @@ async fn connection(
     tables: Tables,
     mut gate: MessageGate,
     limits: ConnectionLimits,
+    state: AppState,
+    address: Option<std::net::IpAddr>,
 ) -> CloseReason {
     let conn = ConnId::next();
     let mut keepalive = Keepalive::new(
@@ -101,6 +114,11 @@ async fn connection(
         Instant::now(),
     );
     let write_timeout = limits.write_timeout();
+    let metrics = state.metrics().clone();
+    let _counted = metrics.connection_opened();
+    let mut notices = state.admin().subscribe();
+    let mut notices_open = true;
+    let account = player.as_ref().map(|p| p.account);
     let (mut sink, mut stream) = socket.split();
     let (queue, mut outgoing) = mpsc::channel::<Arc<str>>(OUTGOING_QUEUE_MAX);
     let overflowed = Arc::new(Notify::new());
@@ -121,14 +139,16 @@ async fn connection(
                     Some(Ok(message)) => match gate.admit(now) {
                         Admission::Allowed if message.is_text() => {
                             let text = message.to_text().unwrap_or_default();
-                            route_request(conn, &player, text, &tables, &outbox, &mut watched);
+                            route_request(conn, &player, text, &tables, &outbox, &mut watched, &metrics);
                         }
                         Admission::Allowed if message.is_binary() => {
+                            metrics.rejected(RejectCode::Malformed);
                             let refusal = ServerMessage::rejected(None, RejectCode::Malformed, "send text messages");
                             outbox.send(Arc::from(refusal.to_text()));
                         }
                         Admission::Allowed => {} // a ping: the WebSocket layer answers it
                         Admission::Limited => {
+                            metrics.rejected(RejectCode::RateLimited);
                             let id = message.to_text().ok().and_then(messages::request_id);
                             let refusal = ServerMessage::rejected(id, RejectCode::RateLimited, "too many messages; slow down");
                             outbox.send(Arc::from(refusal.to_text()));
@@ -158,6 +178,14 @@ async fn connection(
                     KeepaliveStep::Wait => {}
                 }
             }
+            notice = notices.recv(), if notices_open => match notice {
+                Ok(Notice::Broadcast(text)) => {
+                    outbox.send(text);
+                }
+                Ok(notice) if notice.closes(account, address) => break CloseReason::Banned,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => notices_open = false,
+            },
             () = overflowed.notified() => break CloseReason::TooSlow,
         }
     };
@@ -199,8 +227,12 @@ fn route_request(
     tables: &Tables,
     outbox: &Outbox,
     watched: &mut BTreeSet<String>,
+    metrics: &Metrics,
 ) {
     let answer = |message: ServerMessage| {
+        if let ServerMessage::Rejected { code, .. } = &message {
+            metrics.rejected(*code);
+        }
         outbox.send(Arc::from(message.to_text()));
     };
     let request = match parse_request(text) {

@@ -1,6 +1,7 @@
 //! Integration tests of poker-server: the real server on 127.0.0.1:0 spoken to over HTTP, the
 //! store's ledger, and persistence across restarts. One binary, so the crate links once.
 
+mod admin;
 mod api;
 mod idle_memory;
 mod ledger;

@@ -1,0 +1,275 @@
+//! Counters and gauges for operators, kept in atomics and rendered in the Prometheus text
+//! exposition format (version 0.0.4) at `GET /metrics`.
+//!
+//! What is counted here is what only the code paths know (connections, settled hands,
+//! action latency, refusals); what can be read off the live structures (tables, queue depths)
+//! is passed in as [`Gauges`] when a scrape renders the page.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::ws::messages::RejectCode;
+
+/// Upper bounds of the action-to-broadcast latency histogram's buckets, in seconds.
+pub const LATENCY_BUCKETS_SECONDS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+/// The server's counters. Cloning is cheap; clones share the counters.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    ws_connections: AtomicU64,
+    ws_connections_total: AtomicU64,
+    hands_settled: AtomicU64,
+    latency_buckets: [AtomicU64; LATENCY_BUCKETS_SECONDS.len()],
+    latency_count: AtomicU64,
+    latency_sum_nanos: AtomicU64,
+    /// Refusals by code. A short list behind a lock: refusals are rare, and the codes have
+    /// no index of their own.
+    rejected: Mutex<Vec<(RejectCode, u64)>>,
+}
+
+/// Values read from live structures at scrape time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gauges {
+    /// Tables open now.
+    pub tables: u64,
+    /// Commands waiting in all table inboxes together.
+    pub table_inbox_depth: u64,
+    /// Commands waiting in the fullest table inbox.
+    pub table_inbox_depth_max: u64,
+    /// Jobs waiting for the database thread.
+    pub store_queue_depth: u64,
+    /// Whether new hands are held back for maintenance.
+    pub draining: bool,
+}
+
+/// Counts one open WebSocket connection until dropped.
+#[derive(Debug)]
+pub struct ConnectionGuard {
+    metrics: Metrics,
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.metrics
+            .inner
+            .ws_connections
+            .fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Metrics {
+    /// Counts a WebSocket connection as open until the returned guard is dropped.
+    pub fn connection_opened(&self) -> ConnectionGuard {
+        self.inner.ws_connections.fetch_add(1, Ordering::Relaxed);
+        self.inner
+            .ws_connections_total
+            .fetch_add(1, Ordering::Relaxed);
+        ConnectionGuard {
+            metrics: self.clone(),
+        }
+    }
+
+    /// WebSocket connections open now.
+    pub fn ws_connections(&self) -> u64 {
+        self.inner.ws_connections.load(Ordering::Relaxed)
+    }
+
+    /// A hand's record and settlement were stored.
+    pub fn hand_settled(&self) {
+        self.inner.hands_settled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A valid `act` took `elapsed` from reaching its table task to its event being queued
+    /// to the watchers.
+    pub fn observe_action_latency(&self, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        for (bound, bucket) in LATENCY_BUCKETS_SECONDS
+            .iter()
+            .zip(&self.inner.latency_buckets)
+        {
+            if seconds <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.inner.latency_count.fetch_add(1, Ordering::Relaxed);
+        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+        self.inner
+            .latency_sum_nanos
+            .fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// A client message was refused with `code`.
+    pub fn rejected(&self, code: RejectCode) {
+        let Ok(mut counts) = self.inner.rejected.lock() else {
+            return;
+        };
+        match counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((code, 1)),
+        }
+    }
+
+    /// The exposition text: these counters and `gauges`.
+    pub fn render(&self, gauges: Gauges) -> String {
+        let inner = &self.inner;
+        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: u64| {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            let _ = writeln!(out, "{name} {value}");
+        };
+        metric(
+            "poker_ws_connections",
+            "gauge",
+            "WebSocket connections open now.",
+            load(&inner.ws_connections),
+        );
+        metric(
+            "poker_ws_connections_total",
+            "counter",
+            "WebSocket connections opened since start.",
+            load(&inner.ws_connections_total),
+        );
+        metric("poker_tables", "gauge", "Tables open now.", gauges.tables);
+        metric(
+            "poker_hands_settled_total",
+            "counter",
+            "Hands whose signed record and chip settlement were stored (rate() gives hands per second).",
+            load(&inner.hands_settled),
+        );
+        metric(
+            "poker_store_queue_depth",
+            "gauge",
+            "Jobs waiting for the database thread.",
+            gauges.store_queue_depth,
+        );
+        metric(
+            "poker_table_inbox_depth",
+            "gauge",
+            "Commands waiting in all table inboxes together.",
+            gauges.table_inbox_depth,
+        );
+        metric(
+            "poker_table_inbox_depth_max",
+            "gauge",
+            "Commands waiting in the fullest table inbox.",
+            gauges.table_inbox_depth_max,
+        );
+        metric(
+            "poker_draining",
+            "gauge",
+            "1 while new hands are held back for maintenance.",
+            u64::from(gauges.draining),
+        );
+
+        let name = "poker_action_broadcast_seconds";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Time from a valid act reaching its table task to its event being queued to the watchers."
+        );
+        let _ = writeln!(out, "# TYPE {name} histogram");
+        for (bound, bucket) in LATENCY_BUCKETS_SECONDS.iter().zip(&inner.latency_buckets) {
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {}", load(bucket));
+        }
+        let count = load(&inner.latency_count);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let sum = load(&inner.latency_sum_nanos) as f64 / 1e9;
+        let _ = writeln!(out, "{name}_sum {sum}");
+        let _ = writeln!(out, "{name}_count {count}");
+
+        let name = "poker_rejected_messages_total";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Client messages refused, by the code sent back."
+        );
+        let _ = writeln!(out, "# TYPE {name} counter");
+        let counts = inner
+            .rejected
+            .lock()
+            .map(|counts| counts.clone())
+            .unwrap_or_default();
+        for (code, n) in counts {
+            let _ = writeln!(out, "{name}{{reason=\"{}\"}} {n}", code_name(code));
+        }
+        out
+    }
+}
+
+/// The code's wire name (`not_your_turn`, …).
+fn code_name(code: RejectCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(page: &str, series: &str) -> f64 {
+        page.lines()
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{series} missing in\n{page}"))
+    }
+
+    #[test]
+    fn counters_render_in_the_text_format() {
+        let metrics = Metrics::default();
+        let guard = metrics.connection_opened();
+        metrics.hand_settled();
+        metrics.observe_action_latency(Duration::from_micros(700));
+        metrics.observe_action_latency(Duration::from_secs(10));
+        metrics.rejected(RejectCode::NotYourTurn);
+        metrics.rejected(RejectCode::NotYourTurn);
+        let page = metrics.render(Gauges {
+            tables: 2,
+            draining: true,
+            ..Gauges::default()
+        });
+        assert_eq!(value(&page, "poker_ws_connections"), 1.0);
+        assert_eq!(value(&page, "poker_tables"), 2.0);
+        assert_eq!(value(&page, "poker_draining"), 1.0);
+        assert_eq!(value(&page, "poker_hands_settled_total"), 1.0);
+        assert_eq!(
+            value(
+                &page,
+                "poker_action_broadcast_seconds_bucket{le=\"0.0005\"}"
+            ),
+            0.0
+        );
+        assert_eq!(
+            value(&page, "poker_action_broadcast_seconds_bucket{le=\"0.001\"}"),
+            1.0
+        );
+        assert_eq!(
+            value(&page, "poker_action_broadcast_seconds_bucket{le=\"2.5\"}"),
+            1.0
+        );
+        assert_eq!(
+            value(&page, "poker_action_broadcast_seconds_bucket{le=\"+Inf\"}"),
+            2.0
+        );
+        assert!((value(&page, "poker_action_broadcast_seconds_sum") - 10.0007).abs() < 1e-9);
+        assert_eq!(
+            value(
+                &page,
+                "poker_rejected_messages_total{reason=\"not_your_turn\"}"
+            ),
+            2.0
+        );
+        drop(guard);
+        assert_eq!(metrics.ws_connections(), 0);
+    }
+}
