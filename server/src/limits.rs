@@ -94,7 +94,43 @@ pub const WATCHERS_PER_TABLE_MAX: usize = 512;
 /// Records returned by one request for a table's records in order.
 pub const RECORDS_PAGE_MAX: u64 = 100;
 
+/// Events one table keeps for clients that resume after a dropped connection; a client
+/// further behind gets a snapshot instead. Each entry holds the public text and, for hole
+/// cards, the owner's private text (a hand is some 20–40 events).
+pub const REPLAY_BUFFER_EVENTS_MAX: usize = 512;
+/// A seat's time bank when none is configured: extra thinking time used when the action
+/// clock runs out.
+pub const TIME_BANK_DEFAULT: Duration = Duration::from_secs(30);
+/// Largest configurable time bank.
+pub const TIME_BANK_MAX: Duration = Duration::from_secs(600);
+/// Time added back to a seat's bank (up to its size) after each hand it was dealt in, when
+/// none is configured.
+pub const TIME_BANK_REFILL_DEFAULT: Duration = Duration::from_secs(5);
+/// Extra time a disconnected player to act gets after the action clock, when none is
+/// configured.
+pub const DISCONNECT_GRACE_DEFAULT: Duration = Duration::from_secs(30);
+/// Longest configurable disconnect grace.
+pub const DISCONNECT_GRACE_MAX: Duration = Duration::from_secs(600);
+/// How long a disconnected player keeps the seat (and its chips at the table) before being
+/// stood up between hands, when none is configured.
+pub const SEAT_KEEP_DEFAULT: Duration = Duration::from_secs(120);
+/// Longest configurable seat keep.
+pub const SEAT_KEEP_MAX: Duration = Duration::from_secs(60 * 60);
+/// How long a table waits before trying again to stand up a player whose cash-out failed.
+pub const STAND_UP_RETRY_DELAY: Duration = Duration::from_secs(1);
+/// Disconnect graces one player may get within [`DISCONNECT_GRACE_WINDOW_HANDS_DEFAULT`]
+/// hands at a table, when none is configured; beyond it the clock acts without a grace.
+pub const DISCONNECT_GRACES_DEFAULT: u32 = 3;
+/// Most disconnect graces the configuration may allow per window.
+pub const DISCONNECT_GRACES_MAX: u32 = 100;
+/// The window, in hands, over which disconnect graces are counted, when none is configured.
+pub const DISCONNECT_GRACE_WINDOW_HANDS_DEFAULT: u64 = 50;
+/// Longest configurable window, in hands.
+pub const DISCONNECT_GRACE_WINDOW_HANDS_MAX: u64 = 10_000;
+
 // The ledger sums up to MOVEMENTS_PER_TRANSACTION_MAX amounts of at most CHIPS_MAX in i64.
 const _: () = assert!((MOVEMENTS_PER_TRANSACTION_MAX as u64) * 2 * CHIPS_MAX < i64::MAX as u64);
 const _: () = assert!(STARTING_BALANCE_DEFAULT <= CHIPS_MAX);
 const _: () = assert!(USERNAME_LEN_MIN <= USERNAME_LEN_MAX);
+// A full replay, then the answer to the resume, fits in an empty outgoing queue.
+const _: () = assert!(REPLAY_BUFFER_EVENTS_MAX < OUTGOING_QUEUE_MAX);

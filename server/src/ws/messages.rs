@@ -75,6 +75,15 @@ pub enum ClientRequest {
         #[serde(default)]
         amount: Option<u64>,
     },
+    /// Watch a table again after a lost connection: the events after `last_seq` follow in
+    /// the caller's own view (or a snapshot if the table no longer holds them all), then the
+    /// ack, then live events.
+    Resume {
+        /// The table's name.
+        table: String,
+        /// The last sequence number the client saw at this table.
+        last_seq: u64,
+    },
 }
 
 impl ClientRequest {
@@ -89,7 +98,8 @@ impl ClientRequest {
             | ClientRequest::CommitSeed { table, .. }
             | ClientRequest::ServerSeed { table, .. }
             | ClientRequest::RevealSeed { table, .. }
-            | ClientRequest::Act { table, .. } => Some(table),
+            | ClientRequest::Act { table, .. }
+            | ClientRequest::Resume { table, .. } => Some(table),
         }
     }
 }
@@ -219,6 +229,15 @@ pub enum WireEvent {
         /// The watcher's own hole cards in the hand in play (after a reconnect), if any.
         #[serde(skip_serializing_if = "Option::is_none")]
         your_cards: Option<Vec<String>>,
+        /// The board of the hand in play, once it is dealt.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        board: Option<Vec<String>>,
+        /// The seat to act in the hand in play, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        to_act: Option<WireTurn>,
+        /// Seats whose player is disconnected (each keeps the seat for a while).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        disconnected: Vec<u8>,
     },
     /// A player sat down.
     Seated {
@@ -315,6 +334,34 @@ pub enum WireEvent {
         clock_ms: u64,
         /// What it may do.
         legal: WireLegal,
+        /// Milliseconds left in the seat's time bank, used when `clock_ms` runs out.
+        time_bank_ms: u64,
+    },
+    /// A seated player's connection went or came back.
+    PlayerStatus {
+        /// The seat.
+        seat: u8,
+        /// The player.
+        player: String,
+        /// Connected now.
+        connected: bool,
+        /// On a disconnect: milliseconds the seat is kept before the player is stood up.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seat_kept_ms: Option<u64>,
+    },
+    /// The seat to act got more time: its time bank started, or a disconnect grace.
+    TimeExtended {
+        /// The hand number.
+        hand: u64,
+        /// The seat.
+        seat: u8,
+        /// `time_bank` or `disconnect_grace`.
+        reason: &'static str,
+        /// Milliseconds added, from when the event was sent.
+        ms: u64,
+        /// For a disconnect grace: graces the player has left in the current window.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        graces_left: Option<u32>,
     },
     /// A seat folded.
     Folded {
@@ -400,6 +447,17 @@ pub enum WireEvent {
         /// Stacks after the hand.
         stacks: Vec<WireSeat>,
     },
+}
+
+/// The seat to act, in a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WireTurn {
+    /// The seat.
+    pub seat: u8,
+    /// Milliseconds before its deadline (action clock, time bank or disconnect grace).
+    pub clock_ms: u64,
+    /// What it may do.
+    pub legal: WireLegal,
 }
 
 /// A message from the server.
@@ -601,6 +659,21 @@ mod tests {
                 r#"{"v":1,"id":1,"type":"sit","table":"t","seat":3,"buy_in":1e99}"#
             )),
             (Some(1), RejectCode::Malformed)
+        );
+        assert_eq!(
+            parse_request(r#"{"v":1,"id":2,"type":"resume","table":"t","last_seq":41}"#)
+                .expect("valid")
+                .body,
+            ClientRequest::Resume {
+                table: "t".into(),
+                last_seq: 41
+            }
+        );
+        assert_eq!(
+            code(parse_request(
+                r#"{"v":1,"id":2,"type":"resume","table":"t","last_seq":-1}"#
+            )),
+            (Some(2), RejectCode::Malformed)
         );
         assert_eq!(
             code(parse_request(r#"{"v":1,"id":1,"type":"fly"}"#)),
