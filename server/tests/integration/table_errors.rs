@@ -49,12 +49,12 @@ impl Conn {
         }
     }
 
-    async fn send_text(&mut self, text: String) {
+    pub(crate) async fn send_text(&mut self, text: String) {
         self.socket.send(Message::text(text)).await.expect("send");
     }
 
     /// Sends a request to the test table and returns its answer (`ack` or `rejected`).
-    async fn ask(&mut self, body: Value) -> Value {
+    pub(crate) async fn ask(&mut self, body: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         let mut body = body;
@@ -93,7 +93,7 @@ impl Conn {
             .clone()
     }
 
-    async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(at) = self.unread.iter().position(&wanted) {
             return self.unread.remove(at).expect("present");
         }
