@@ -459,7 +459,7 @@ impl Table {
             seats: self.wire_seats(),
             your_cards,
             board: self.snapshot_board(),
-            to_act: self.snapshot_turn(),
+            to_act: self.snapshot_turn().map(Box::new),
             disconnected: self.presence.disconnected(),
         }
     }

@@ -113,6 +113,30 @@ impl PresenceRules {
         })
     }
 
+    /// The same rules with another time bank `size` and per-hand `refill`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use poker_server::table::PresenceRules;
+    /// let no_bank = PresenceRules::default().with_time_bank(Duration::ZERO, Duration::ZERO)?;
+    /// assert_eq!(no_bank.time_bank(), Duration::ZERO);
+    /// # Ok::<(), poker_server::table::PresenceRulesError>(())
+    /// ```
+    pub fn with_time_bank(
+        self,
+        size: Duration,
+        refill: Duration,
+    ) -> Result<PresenceRules, PresenceRulesError> {
+        PresenceRules::new(
+            size,
+            refill,
+            self.disconnect_grace,
+            self.seat_keep,
+            self.graces_per_window,
+            self.grace_window_hands,
+        )
+    }
+
     /// Each seat's time bank when the player sits down.
     pub fn time_bank(&self) -> Duration {
         self.time_bank

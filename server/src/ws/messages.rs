@@ -234,7 +234,7 @@ pub enum WireEvent {
         board: Option<Vec<String>>,
         /// The seat to act in the hand in play, if any.
         #[serde(skip_serializing_if = "Option::is_none")]
-        to_act: Option<WireTurn>,
+        to_act: Option<Box<WireTurn>>,
         /// Seats whose player is disconnected (each keeps the seat for a while).
         #[serde(skip_serializing_if = "Vec::is_empty")]
         disconnected: Vec<u8>,

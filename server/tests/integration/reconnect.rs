@@ -369,3 +369,241 @@ async fn a_client_too_far_behind_gets_a_snapshot_with_its_own_cards() {
     assert_chips_conserved(&client, &[&alice_token, &bob_token, &carol_token]).await;
     server.stop().await;
 }
+
+/// The next sequenced event `conn` receives.
+async fn next_event(conn: &mut Conn) -> Value {
+    read_until(conn, &mut Vec::new(), |m| {
+        m["type"] == "event" && m["event"]["kind"] != "snapshot"
+    })
+    .await["event"]
+        .clone()
+}
+
+/// Checks the seat to act if it may, otherwise calls.
+async fn check_or_call(conn: &mut Conn, hand: u64, to_act: &Value) {
+    let action = if to_act["legal"]["can_check"] == true {
+        "check"
+    } else {
+        "call"
+    };
+    assert_eq!(
+        conn.code(json!({"type": "act", "hand": hand, "action": action}))
+            .await,
+        "ack"
+    );
+}
+
+fn timed_out(event: &Value, seat: u64) -> bool {
+    (event["kind"] == "checked" || event["kind"] == "folded")
+        && event["seat"] == seat
+        && event["timed_out"] == true
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_bank_runs_after_the_clock_is_announced_spent_and_refilled() {
+    const CLOCK: Duration = Duration::from_millis(400);
+    const BANK: u64 = 2_000;
+    const REFILL: u64 = 500;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bank = rules(
+        Duration::from_millis(BANK),
+        Duration::from_millis(REFILL),
+        LONG,
+        LONG,
+        3,
+    );
+    let server = start(dir.path(), CLOCK, bank).await;
+    let client = server.client();
+    let mut watcher = observer(&client).await;
+    let (alice_token, mut alice) = seated(&client, "alice", 0).await;
+    let (bob_token, mut bob) = seated(&client, "bob", 3).await;
+    server_seeds(1, [&mut alice, &mut bob]).await;
+
+    // P is the first to act; Q, the other, always acts at once.
+    let mut p: Option<u64> = None;
+    let mut p_turns = 0;
+    loop {
+        let event = next_event(&mut watcher).await;
+        if event["kind"] == "hand_ended" {
+            break;
+        }
+        if event["kind"] != "to_act" {
+            continue;
+        }
+        let seat = event["seat"].as_u64().expect("seat");
+        let p_seat = *p.get_or_insert(seat);
+        let conn = if seat == 0 { &mut alice } else { &mut bob };
+        if seat != p_seat {
+            assert_eq!(event["time_bank_ms"], BANK, "Q never used its bank");
+            check_or_call(conn, 1, &event).await;
+            continue;
+        }
+        p_turns += 1;
+        let left = event["time_bank_ms"].as_u64().expect("bank");
+        match p_turns {
+            1 => {
+                // The clock runs out; the whole bank starts and is announced; P acts in it.
+                assert_eq!(left, BANK);
+                let extended = next_event(&mut watcher).await;
+                assert_eq!(extended["kind"], "time_extended", "{extended}");
+                assert_eq!(
+                    (&extended["seat"], &extended["reason"], &extended["ms"]),
+                    (&json!(seat), &json!("time_bank"), &json!(BANK))
+                );
+                assert!(extended.get("graces_left").is_none());
+                check_or_call(conn, 1, &event).await;
+            }
+            2 => {
+                // What P used came out of the bank; the rest runs out, then the time-out.
+                assert!(0 < left && left < BANK, "{event}");
+                let extended = next_event(&mut watcher).await;
+                assert_eq!(
+                    (&extended["kind"], &extended["ms"]),
+                    (&json!("time_extended"), &json!(left))
+                );
+                let after = next_event(&mut watcher).await;
+                assert!(timed_out(&after, seat), "{after}");
+            }
+            3 => {
+                // An empty bank: the time-out comes right after the clock.
+                assert_eq!(left, 0, "{event}");
+                let after = next_event(&mut watcher).await;
+                assert!(timed_out(&after, seat), "{after}");
+            }
+            _ => check_or_call(conn, 1, &event).await,
+        }
+    }
+    assert!(p_turns >= 3, "P acted on every street");
+
+    // After the hand P's bank gets the refill; Q's stays full.
+    server_seeds(2, [&mut alice, &mut bob]).await;
+    for conn in [&mut alice, &mut bob] {
+        assert_eq!(conn.code(json!({"type": "leave"})).await, "ack");
+    }
+    let p = p.expect("P");
+    let log = check_down(&mut watcher, 2, &mut [(0, &mut alice), (3, &mut bob)]).await;
+    let first_bank = |seat: u64| {
+        log.iter()
+            .map(|m| &m["event"])
+            .find(|e| e["kind"] == "to_act" && e["seat"] == seat)
+            .map(|e| e["time_bank_ms"].clone())
+            .expect("a turn")
+    };
+    assert_eq!(first_bank(p), json!(REFILL));
+    assert_eq!(first_bank(3 - p), json!(BANK));
+    assert_chips_conserved(&client, &[&alice_token, &bob_token]).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disconnected_player_gets_a_limited_grace_then_the_time_out_and_loses_the_seat_later() {
+    const CLOCK: Duration = Duration::from_millis(400);
+    const GRACE: Duration = Duration::from_millis(600);
+    const SEAT_KEEP: Duration = Duration::from_secs(3);
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A big bank, to show it is not spent while disconnected; one grace per 10 hands.
+    let grace = rules(Duration::from_secs(5), Duration::ZERO, GRACE, SEAT_KEEP, 1);
+    let server = start(dir.path(), CLOCK, grace).await;
+    let client = server.client();
+    let mut watcher = observer(&client).await;
+    let (alice_token, alice) = seated(&client, "alice", 0).await;
+    let (bob_token, bob) = seated(&client, "bob", 3).await;
+    let mut conns = [Some(alice), Some(bob)];
+    let tokens = [alice_token, bob_token];
+    let index = |seat: u64| usize::from(seat != 0);
+    {
+        let [Some(a), Some(b)] = &mut conns else {
+            unreachable!()
+        };
+        server_seeds(1, [a, b]).await;
+    }
+
+    // Hand 1: X, the first to act, drops. After the clock comes the grace (not the bank),
+    // then the time-out fold.
+    let to_act =
+        read_until(&mut watcher, &mut Vec::new(), kind_is("to_act")).await["event"].clone();
+    let started = Instant::now();
+    let x = to_act["seat"].as_u64().expect("seat");
+    drop(conns[index(x)].take());
+    let status = next_event(&mut watcher).await;
+    assert_eq!(
+        (&status["kind"], &status["seat"], &status["connected"]),
+        (&json!("player_status"), &json!(x), &json!(false))
+    );
+    assert_eq!(status["seat_kept_ms"], json!(SEAT_KEEP.as_millis() as u64));
+    let extended = next_event(&mut watcher).await;
+    assert_eq!(extended["kind"], "time_extended", "{extended}");
+    assert_eq!(
+        (&extended["seat"], &extended["reason"], &extended["ms"]),
+        (
+            &json!(x),
+            &json!("disconnect_grace"),
+            &json!(GRACE.as_millis() as u64)
+        )
+    );
+    assert_eq!(extended["graces_left"], 0);
+    let folded = next_event(&mut watcher).await;
+    assert!(timed_out(&folded, x), "{folded}");
+    assert!(
+        started.elapsed() + Duration::from_millis(100) >= CLOCK + GRACE,
+        "{:?}",
+        started.elapsed()
+    );
+    read_until(&mut watcher, &mut Vec::new(), kind_is("hand_ended")).await;
+
+    // The seat is kept: X comes back on a new socket and is dealt into hand 2.
+    let mut back = Conn::open(&client, Some(&tokens[index(x)])).await;
+    assert_eq!(back.code(json!({"type": "watch"})).await, "ack");
+    conns[index(x)] = Some(back);
+    let announced = read_until(&mut watcher, &mut Vec::new(), kind_is("hand_announced")).await;
+    assert_eq!(announced["event"]["hand"], 2);
+    assert_eq!(announced["event"]["seats"], json!([0, 3]));
+    {
+        let [Some(a), Some(b)] = &mut conns else {
+            unreachable!()
+        };
+        server_seeds(2, [a, b]).await;
+    }
+
+    // Hand 2: X drops again when to act. The grace is used up in this window of hands, so
+    // the time-out (check if free, else fold) follows the clock directly, on every turn.
+    let mut x_turns = 0;
+    loop {
+        let event = next_event(&mut watcher).await;
+        match event["kind"].as_str() {
+            Some("hand_ended") => break,
+            Some("time_extended") => panic!("no extension is due: {event}"),
+            Some("to_act") if event["seat"] == x => {
+                x_turns += 1;
+                drop(conns[index(x)].take());
+            }
+            Some("to_act") => {
+                let seat = event["seat"].as_u64().expect("seat");
+                let conn = conns[index(seat)].as_mut().expect("connected");
+                check_or_call(conn, 2, &event).await;
+            }
+            _ => {}
+        }
+    }
+    assert!(x_turns >= 1);
+
+    // Not dealt in while away; stood up with the chips returned once the keep ends.
+    let mut meanwhile = Vec::new();
+    let left = read_until(&mut watcher, &mut meanwhile, kind_is("left")).await["event"].clone();
+    assert_eq!(left["seat"], json!(x));
+    assert!(
+        meanwhile
+            .iter()
+            .all(|m| m["event"]["kind"] != "hand_announced"),
+        "{meanwhile:?}"
+    );
+    let cashed_out = left["cashed_out"].as_u64().expect("chips");
+    let balance = client.get("/api/v1/me", Some(&tokens[index(x)])).await.body["balance"]
+        .as_u64()
+        .expect("balance");
+    assert_eq!(balance, STARTING_BALANCE - BUY_IN + cashed_out);
+    let other = conns[index(3 - x)].as_mut().expect("connected");
+    assert_eq!(other.code(json!({"type": "leave"})).await, "ack");
+    assert_chips_conserved(&client, &[&tokens[0], &tokens[1]]).await;
+    server.stop().await;
+}
