@@ -180,7 +180,7 @@ impl Table {
         let last = state.store().last_hand(config.name().clone()).await?;
         let seats = (0..config.seats()).map(|_| None).collect();
         let mut table = Table {
-            seq: 0,
+            seq: reconnect::first_seq(),
             watchers: BTreeMap::new(),
             seats,
             button: None,

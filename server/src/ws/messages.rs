@@ -497,7 +497,8 @@ pub enum ServerMessage {
         v: u16,
         /// The table.
         table: String,
-        /// The table's event sequence number: 1, 2, 3, … without gaps for a watcher.
+        /// The table's event sequence number: consecutive, without gaps for a watcher (each
+        /// run of the server starts above every number an earlier run sent).
         seq: u64,
         /// What happened.
         event: WireEvent,

@@ -607,3 +607,27 @@ async fn a_disconnected_player_gets_a_limited_grace_then_the_time_out_and_loses_
     assert_chips_conserved(&client, &[&tokens[0], &tokens[1]]).await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_last_seq_from_before_a_restart_gets_a_snapshot_not_another_runs_events() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start(dir.path(), LONG, PresenceRules::default()).await;
+    let client = server.client();
+    let (token, mut alice) = seated(&client, "alice", 0).await;
+    let seated_event = read_until(&mut alice, &mut Vec::new(), kind_is("seated")).await;
+    let last_seen = seq(&seated_event);
+    drop(alice);
+    server.stop().await;
+
+    // The session survives the restart; the seat does not (its chips went back).
+    let server = start(dir.path(), LONG, PresenceRules::default()).await;
+    let client = server.client();
+    let mut alice = Conn::open(&client, Some(&token)).await;
+    let before = resume(&mut alice, last_seen).await;
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before[0]["event"]["kind"], "snapshot");
+    assert!(seq(&before[0]) > last_seen, "{} {last_seen}", before[0]);
+    assert_eq!(before[0]["event"]["seats"], json!([]));
+    assert_chips_conserved(&client, &[&token]).await;
+    server.stop().await;
+}

@@ -16,6 +16,28 @@ use crate::table::replay_buffer::Replay;
 use crate::table::{ConnId, Outbox};
 use crate::ws::messages::{RejectCode, WireEvent, WireLegal, WireTurn};
 
+/// The largest integer every JSON client reads exactly.
+const JSON_EXACT_MAX: u64 = (1 << 53) - 1;
+
+/// Sequence numbers a run may use per millisecond between its start and the next run's.
+const SEQ_PER_MILLISECOND: u64 = 1_000;
+
+/// The number a table's events count up from in this run: the wall clock in milliseconds
+/// times [`SEQ_PER_MILLISECOND`], so it lies above every number an earlier run sent (unless
+/// that run averaged more than a million events per second, or the clock went back), and a
+/// `last_seq` kept from before a restart gets a snapshot instead of naming an event of this
+/// run. It stays below 2^53 (exact in every JSON client) until the year 2255.
+pub(super) fn first_seq() -> u64 {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| {
+            u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+        });
+    millis
+        .saturating_mul(SEQ_PER_MILLISECOND)
+        .min(JSON_EXACT_MAX / 2)
+}
+
 impl Table {
     /// Resumes watching after a lost connection: queues every event after `last_seq` as
     /// `account` (if any) would have received it, or a snapshot when the buffer no longer
@@ -154,5 +176,19 @@ impl Table {
                 max_bet_to: legal.max_bet_to.map(Chips::get),
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_start_above_each_other_and_within_exact_json_numbers() {
+        let first = first_seq();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = first_seq();
+        assert!(second >= first + SEQ_PER_MILLISECOND, "{first} {second}");
+        assert!(second <= JSON_EXACT_MAX);
     }
 }
