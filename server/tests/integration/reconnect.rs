@@ -401,7 +401,8 @@ fn timed_out(event: &Value, seat: u64) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_time_bank_runs_after_the_clock_is_announced_spent_and_refilled() {
-    const CLOCK: Duration = Duration::from_millis(400);
+    // Long enough that Q, answering at once, never reaches its bank on a loaded machine.
+    const CLOCK: Duration = Duration::from_millis(1_000);
     const BANK: u64 = 2_000;
     const REFILL: u64 = 500;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -497,9 +498,10 @@ async fn the_time_bank_runs_after_the_clock_is_announced_spent_and_refilled() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disconnected_player_gets_a_limited_grace_then_the_time_out_and_loses_the_seat_later() {
-    const CLOCK: Duration = Duration::from_millis(400);
-    const GRACE: Duration = Duration::from_millis(600);
-    const SEAT_KEEP: Duration = Duration::from_secs(3);
+    // Long enough that the connected player, answering at once, never reaches its bank.
+    const CLOCK: Duration = Duration::from_millis(1_000);
+    const GRACE: Duration = Duration::from_millis(800);
+    const SEAT_KEEP: Duration = Duration::from_secs(5);
     let dir = tempfile::tempdir().expect("temp dir");
     // A big bank, to show it is not spent while disconnected; one grace per 10 hands.
     let grace = rules(Duration::from_secs(5), Duration::ZERO, GRACE, SEAT_KEEP, 1);
