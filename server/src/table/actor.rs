@@ -458,8 +458,7 @@ impl Table {
             hand: self.hand.as_ref().map(|h| h.no),
             seats: self.wire_seats(),
             your_cards,
-            board: self.snapshot_board(),
-            to_act: self.snapshot_turn().map(Box::new),
+            play: self.snapshot_play().map(Box::new),
             disconnected: self.presence.disconnected(),
         }
     }

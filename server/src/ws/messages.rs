@@ -229,12 +229,9 @@ pub enum WireEvent {
         /// The watcher's own hole cards in the hand in play (after a reconnect), if any.
         #[serde(skip_serializing_if = "Option::is_none")]
         your_cards: Option<Vec<String>>,
-        /// The board of the hand in play, once it is dealt.
+        /// The hand in play once the engine runs it (after the seed exchange).
         #[serde(skip_serializing_if = "Option::is_none")]
-        board: Option<Vec<String>>,
-        /// The seat to act in the hand in play, if any.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        to_act: Option<Box<WireTurn>>,
+        play: Option<Box<WirePlay>>,
         /// Seats whose player is disconnected (each keeps the seat for a while).
         #[serde(skip_serializing_if = "Vec::is_empty")]
         disconnected: Vec<u8>,
@@ -447,6 +444,36 @@ pub enum WireEvent {
         /// Stacks after the hand.
         stacks: Vec<WireSeat>,
     },
+}
+
+/// The hand in play, in a snapshot: enough to show the table mid-hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WirePlay {
+    /// 0 pre-flop, 1 flop, 2 turn, 3 river.
+    pub street: u8,
+    /// The button's seat.
+    pub button: u8,
+    /// Chips in the pot from finished betting rounds (bets in front not included).
+    pub pot: u64,
+    /// The board so far.
+    pub board: Vec<String>,
+    /// Every seat dealt in.
+    pub players: Vec<WirePlayer>,
+    /// The seat to act, if any.
+    pub to_act: Option<WireTurn>,
+}
+
+/// A seat dealt into the hand in play, in a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WirePlayer {
+    /// The seat.
+    pub seat: u8,
+    /// Chips behind (not counting the bet in front).
+    pub stack: u64,
+    /// Chips bet on the current street.
+    pub street_bet: u64,
+    /// Folded.
+    pub folded: bool,
 }
 
 /// The seat to act, in a snapshot.

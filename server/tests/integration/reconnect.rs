@@ -331,10 +331,20 @@ async fn a_client_too_far_behind_gets_a_snapshot_with_its_own_cards() {
     assert!(seq(snapshot) > last_seen + REPLAY_BUFFER_EVENTS_MAX as u64);
     assert_eq!(snapshot["event"]["hand"], 1);
     assert_eq!(snapshot["event"]["your_cards"], own_cards);
-    assert_eq!(snapshot["event"]["board"], json!([]));
-    let to_act = snapshot["event"]["to_act"]["seat"]
-        .as_u64()
-        .expect("a seat to act");
+    let play = &snapshot["event"]["play"];
+    assert_eq!((&play["street"], &play["board"]), (&json!(0), &json!([])));
+    assert_eq!(
+        play["pot"], 0,
+        "the blinds are still in front of the players"
+    );
+    let bets: Vec<u64> = play["players"]
+        .as_array()
+        .expect("players")
+        .iter()
+        .map(|p| p["street_bet"].as_u64().expect("bet") + p["stack"].as_u64().expect("stack"))
+        .collect();
+    assert_eq!(bets, [BUY_IN, BUY_IN], "{play}");
+    let to_act = play["to_act"]["seat"].as_u64().expect("a seat to act");
     assert!(to_act == 0 || to_act == 3);
     // An observer's snapshot has no cards.
     let mut watcher = Conn::open(&client, None).await;
@@ -347,7 +357,7 @@ async fn a_client_too_far_behind_gets_a_snapshot_with_its_own_cards() {
         assert_eq!(conn.code(json!({"type": "leave"})).await, "ack");
     }
     // The turn in the snapshot is acted on from the snapshot alone.
-    let legal = &snapshot["event"]["to_act"]["legal"];
+    let legal = &play["to_act"]["legal"];
     let action = if legal["can_check"] == true {
         "check"
     } else {

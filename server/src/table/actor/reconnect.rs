@@ -14,7 +14,7 @@ use crate::limits::WATCHERS_PER_TABLE_MAX;
 use crate::table::presence::Extension;
 use crate::table::replay_buffer::Replay;
 use crate::table::{ConnId, Outbox};
-use crate::ws::messages::{RejectCode, WireEvent, WireLegal, WireTurn};
+use crate::ws::messages::{RejectCode, WireEvent, WireLegal, WirePlay, WirePlayer, WireTurn};
 
 /// The largest integer every JSON client reads exactly.
 const JSON_EXACT_MAX: u64 = (1 << 53) - 1;
@@ -144,19 +144,11 @@ impl Table {
         true
     }
 
-    /// The board of the hand in play, once the engine runs it.
-    pub(super) fn snapshot_board(&self) -> Option<Vec<String>> {
-        match &self.hand {
-            Some(HandState {
-                stage: Stage::Playing { engine, .. },
-                ..
-            }) => Some(cards_text(engine.board())),
-            _ => None,
-        }
-    }
-
-    /// The seat to act in the hand in play, its legal moves and the time to its deadline.
-    pub(super) fn snapshot_turn(&self) -> Option<WireTurn> {
+    /// The hand in play as the engine has it, for a snapshot: street, pot, board, every
+    /// dealt seat's stack, bet and fold, and the seat to act with its legal moves and the
+    /// time to its deadline. Hole cards are not here (the snapshot carries only the
+    /// watcher's own).
+    pub(super) fn snapshot_play(&self) -> Option<WirePlay> {
         let Some(HandState {
             stage: Stage::Playing { engine, .. },
             deadline,
@@ -165,8 +157,17 @@ impl Table {
         else {
             return None;
         };
-        let legal = engine.legal_actions()?;
-        Some(WireTurn {
+        let players = engine
+            .stacks()
+            .into_iter()
+            .map(|(seat, stack)| WirePlayer {
+                seat: seat.index(),
+                stack: stack.get(),
+                street_bet: engine.street_bet(seat).map_or(0, Chips::get),
+                folded: engine.has_folded(seat).unwrap_or(false),
+            })
+            .collect();
+        let to_act = engine.legal_actions().map(|legal| WireTurn {
             seat: legal.seat.index(),
             clock_ms: millis(deadline.saturating_duration_since(Instant::now())),
             legal: WireLegal {
@@ -175,6 +176,14 @@ impl Table {
                 min_bet_to: legal.min_bet_to.map(Chips::get),
                 max_bet_to: legal.max_bet_to.map(Chips::get),
             },
+        });
+        Some(WirePlay {
+            street: u8::try_from(engine.street()).unwrap_or(u8::MAX),
+            button: engine.button().index(),
+            pot: engine.pot().get(),
+            board: cards_text(engine.board()),
+            players,
+            to_act,
         })
     }
 }
