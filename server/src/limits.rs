@@ -98,6 +98,10 @@ pub const RECORDS_PAGE_MAX: u64 = 100;
 /// further behind gets a snapshot instead. Each entry holds the public text and, for hole
 /// cards, the owner's private text (a hand is some 20–40 events).
 pub const REPLAY_BUFFER_EVENTS_MAX: usize = 512;
+/// Bytes of event text one table keeps for resuming clients (public and private copies
+/// counted). A six-seat hand is some 10–15 KiB of events, so this covers the hand in play and
+/// the one before; it bounds the memory of thousands of tables (32 MiB per 1,000).
+pub const REPLAY_BUFFER_BYTES_MAX: usize = 32 * 1024;
 /// A seat's time bank when none is configured: extra thinking time used when the action
 /// clock runs out.
 pub const TIME_BANK_DEFAULT: Duration = Duration::from_secs(30);

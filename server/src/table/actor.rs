@@ -21,7 +21,9 @@ use super::settlement::{movements, SeatChange};
 use super::{ConnId, Outbox, Player, TableCommand, TableConfig};
 use crate::accounts::AccountId;
 use crate::ledger::{IdempotencyKey, LedgerAccountId, LedgerError};
-use crate::limits::{REPLAY_BUFFER_EVENTS_MAX, STAND_UP_RETRY_DELAY, WATCHERS_PER_TABLE_MAX};
+use crate::limits::{
+    REPLAY_BUFFER_BYTES_MAX, REPLAY_BUFFER_EVENTS_MAX, STAND_UP_RETRY_DELAY, WATCHERS_PER_TABLE_MAX,
+};
 use crate::state::AppState;
 use crate::store::{HandSettlement, OpenHand};
 use crate::ws::messages::{
@@ -190,7 +192,7 @@ impl Table {
             next_start: Instant::now(),
             halted: false,
             presence: Presence::new(config.seats(), *config.presence()),
-            replay: ReplayBuffer::new(REPLAY_BUFFER_EVENTS_MAX),
+            replay: ReplayBuffer::new(REPLAY_BUFFER_EVENTS_MAX, REPLAY_BUFFER_BYTES_MAX),
             config,
             state,
         };

@@ -30,25 +30,37 @@ pub(crate) enum Replay {
     TooFarBehind,
 }
 
-/// A bounded ring of the most recent events, oldest first.
+impl Entry {
+    fn bytes(&self) -> usize {
+        self.public.len() + self.private.as_ref().map_or(0, |(_, text)| text.len())
+    }
+}
+
+/// A bounded ring of the most recent events, oldest first, bounded both in events and in
+/// bytes of text.
 #[derive(Debug)]
 pub(crate) struct ReplayBuffer {
     entries: VecDeque<Entry>,
     capacity: usize,
+    bytes: usize,
+    bytes_max: usize,
 }
 
 impl ReplayBuffer {
-    /// An empty buffer holding at most `capacity` events.
-    pub(crate) fn new(capacity: usize) -> ReplayBuffer {
+    /// An empty buffer holding at most `capacity` events and `bytes_max` bytes of text.
+    pub(crate) fn new(capacity: usize, bytes_max: usize) -> ReplayBuffer {
         ReplayBuffer {
             entries: VecDeque::with_capacity(capacity.min(64)),
             capacity,
+            bytes: 0,
+            bytes_max,
         }
     }
 
     /// Remembers event `seq` (one more than the last one pushed) as sent: `public` to every
-    /// watcher, `private` instead to the watcher logged in as its account. The oldest entry
-    /// goes when the buffer is full.
+    /// watcher, `private` instead to the watcher logged in as its account. The oldest entries
+    /// go to make room; an event larger than the whole byte bound empties the buffer and is
+    /// not kept (a client behind it gets a snapshot).
     pub(crate) fn push(
         &mut self,
         seq: u64,
@@ -56,17 +68,24 @@ impl ReplayBuffer {
         private: Option<(AccountId, Arc<str>)>,
     ) {
         debug_assert!(self.entries.back().is_none_or(|last| last.seq + 1 == seq));
-        if self.capacity == 0 {
-            return;
-        }
-        if self.entries.len() == self.capacity {
-            self.entries.pop_front();
-        }
-        self.entries.push_back(Entry {
+        let entry = Entry {
             seq,
             public,
             private,
-        });
+        };
+        let bytes = entry.bytes();
+        while !self.entries.is_empty()
+            && (self.entries.len() >= self.capacity || self.bytes + bytes > self.bytes_max)
+        {
+            if let Some(oldest) = self.entries.pop_front() {
+                self.bytes -= oldest.bytes();
+            }
+        }
+        if self.capacity == 0 || bytes > self.bytes_max {
+            return;
+        }
+        self.bytes += bytes;
+        self.entries.push_back(entry);
     }
 
     /// The events after `last_seq` up to `current` (the table's latest sequence number), as
@@ -111,7 +130,7 @@ mod tests {
     }
 
     fn filled(capacity: usize, events: u64) -> ReplayBuffer {
-        let mut buffer = ReplayBuffer::new(capacity);
+        let mut buffer = ReplayBuffer::new(capacity, usize::MAX);
         for seq in 1..=events {
             let private =
                 (seq % 3 == 0).then(|| (AccountId::from_raw(7), text(&format!("own{seq}"))));
@@ -157,10 +176,34 @@ mod tests {
         assert_eq!(buffer.since(5, 10, None), Replay::TooFarBehind);
         assert_eq!(buffer.since(0, 10, None), Replay::TooFarBehind);
         assert_eq!(buffer.since(11, 10, None), Replay::TooFarBehind);
-        let empty = ReplayBuffer::new(4);
+        let empty = ReplayBuffer::new(4, 100);
         assert_eq!(empty.since(0, 0, None), Replay::Events(Vec::new()));
         assert_eq!(empty.since(0, 3, None), Replay::TooFarBehind);
         let none = filled(0, 3);
         assert_eq!(none.since(2, 3, None), Replay::TooFarBehind);
+    }
+
+    #[test]
+    fn the_byte_bound_drops_the_oldest_events_and_refuses_an_oversized_one() {
+        // "pubN" is 4 or 5 bytes; "ownN" as many; a budget of 12 bytes holds three small ones.
+        let mut buffer = ReplayBuffer::new(100, 12);
+        for seq in 1..=5 {
+            buffer.push(seq, text(&format!("pub{seq}")), None);
+        }
+        assert_eq!(texts(buffer.since(2, 5, None)), ["pub3", "pub4", "pub5"]);
+        assert_eq!(buffer.since(1, 5, None), Replay::TooFarBehind);
+        buffer.push(
+            6,
+            text("pub6"),
+            Some((AccountId::from_raw(1), text("own6"))),
+        );
+        assert_eq!(texts(buffer.since(4, 6, None)), ["pub5", "pub6"]);
+        assert_eq!(buffer.since(3, 6, None), Replay::TooFarBehind);
+        buffer.push(7, text(&"x".repeat(13)), None);
+        assert_eq!(buffer.since(6, 7, None), Replay::TooFarBehind);
+        assert_eq!(buffer.since(7, 7, None), Replay::Events(Vec::new()));
+        buffer.push(8, text("pub8"), None);
+        assert_eq!(texts(buffer.since(7, 8, None)), ["pub8"]);
+        assert_eq!(buffer.bytes, 4);
     }
 }
