@@ -390,7 +390,7 @@ impl Presence {
                 Extension::Grace {
                     seat,
                     length,
-                    graces_left: graces_left - 1,
+                    graces_left: graces_left.saturating_sub(1),
                 }
             }
             Expiry::Bank(length) => {
