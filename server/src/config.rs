@@ -28,7 +28,7 @@ use crate::limits::{
     WS_TIMING_MAX, WS_TIMING_MIN, WS_WRITE_TIMEOUT_DEFAULT,
 };
 use crate::rate::Rate;
-use crate::table::{TableConfig, TableGame};
+use crate::table::{PresenceRules, TableConfig, TableGame};
 
 /// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
 pub const ADDR_DEFAULT: SocketAddr =
@@ -108,6 +108,28 @@ pub struct ConfigLayer {
     /// Seconds a player may think before the time-out action (check or fold) [default: 30]
     #[arg(long, env = "POKER_ACTION_CLOCK_SECS", value_name = "SECONDS")]
     pub action_clock_secs: Option<u64>,
+    /// Seconds in each seat's time bank, used when the action clock runs out [default: 30]
+    #[arg(long, env = "POKER_TIME_BANK_SECS", value_name = "SECONDS")]
+    pub time_bank_secs: Option<u64>,
+    /// Seconds added back to a seat's time bank after each hand it played, up to its size [default: 5]
+    #[arg(long, env = "POKER_TIME_BANK_REFILL_SECS", value_name = "SECONDS")]
+    pub time_bank_refill_secs: Option<u64>,
+    /// Extra seconds a disconnected player to act gets after the action clock [default: 30]
+    #[arg(long, env = "POKER_DISCONNECT_GRACE_SECS", value_name = "SECONDS")]
+    pub disconnect_grace_secs: Option<u64>,
+    /// Seconds a disconnected player keeps the seat before being stood up [default: 120]
+    #[arg(long, env = "POKER_SEAT_KEEP_SECS", value_name = "SECONDS")]
+    pub seat_keep_secs: Option<u64>,
+    /// Disconnect graces a player gets at most per window of hands [default: 3]
+    #[arg(long, env = "POKER_DISCONNECT_GRACES", value_name = "N")]
+    pub disconnect_graces: Option<u32>,
+    /// The window, in hands, over which disconnect graces are counted [default: 50]
+    #[arg(
+        long,
+        env = "POKER_DISCONNECT_GRACE_WINDOW_HANDS",
+        value_name = "HANDS"
+    )]
+    pub disconnect_grace_window_hands: Option<u64>,
     /// Tables to open instead of the defaults (config file only: `[[tables]]`).
     #[arg(skip)]
     pub tables: Option<Vec<TableSpec>>,
@@ -245,6 +267,14 @@ impl ConfigLayer {
                 .or(lower.password_hash_concurrency),
             max_connections: self.max_connections.or(lower.max_connections),
             action_clock_secs: self.action_clock_secs.or(lower.action_clock_secs),
+            time_bank_secs: self.time_bank_secs.or(lower.time_bank_secs),
+            time_bank_refill_secs: self.time_bank_refill_secs.or(lower.time_bank_refill_secs),
+            disconnect_grace_secs: self.disconnect_grace_secs.or(lower.disconnect_grace_secs),
+            seat_keep_secs: self.seat_keep_secs.or(lower.seat_keep_secs),
+            disconnect_graces: self.disconnect_graces.or(lower.disconnect_graces),
+            disconnect_grace_window_hands: self
+                .disconnect_grace_window_hands
+                .or(lower.disconnect_grace_window_hands),
             tables: self.tables.or(lower.tables),
             max_connections_per_address: self
                 .max_connections_per_address
@@ -343,6 +373,9 @@ pub enum ConfigError {
         /// What is wrong.
         reason: String,
     },
+    /// The time bank or disconnection settings are out of range.
+    #[error("{0}")]
+    Presence(#[from] crate::table::PresenceRulesError),
     /// Two tables share a name or a number.
     #[error("table {0} is configured twice (names and numbers must be unique)")]
     DuplicateTable(String),
@@ -509,6 +542,24 @@ fn connection_limits(
     })
 }
 
+/// The time bank and disconnection rules of every table, from `layer` or the defaults.
+fn presence_rules(layer: &ConfigLayer) -> Result<PresenceRules, ConfigError> {
+    let defaults = PresenceRules::default();
+    let secs = |value: Option<u64>, default: Duration| value.map_or(default, Duration::from_secs);
+    Ok(PresenceRules::new(
+        secs(layer.time_bank_secs, defaults.time_bank()),
+        secs(layer.time_bank_refill_secs, defaults.time_bank_refill()),
+        secs(layer.disconnect_grace_secs, defaults.disconnect_grace()),
+        secs(layer.seat_keep_secs, defaults.seat_keep()),
+        layer
+            .disconnect_graces
+            .unwrap_or(defaults.graces_per_window()),
+        layer
+            .disconnect_grace_window_hands
+            .unwrap_or(defaults.grace_window_hands()),
+    )?)
+}
+
 impl Config {
     /// Fills unset settings with defaults and checks every value.
     ///
@@ -569,6 +620,11 @@ impl Config {
                 .map(|spec| spec.build(action_clock))
                 .collect::<Result<Vec<_>, _>>()?,
         };
+        let presence = presence_rules(&layer)?;
+        let tables = tables
+            .into_iter()
+            .map(|table| table.with_presence(presence))
+            .collect::<Vec<_>>();
         check_unique(&tables)?;
         let connection_limits = connection_limits(&layer, max_connections)?;
         let tls = match (layer.tls_cert, layer.tls_key) {
@@ -791,6 +847,45 @@ mod tests {
             assert!(matches!(
                 Config::from_layer(layer),
                 Err(ConfigError::OutOfRange { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn time_bank_and_disconnect_rules_reach_every_table_and_are_checked() {
+        let file = file_with(
+            "time_bank_secs = 12\ntime_bank_refill_secs = 3\ndisconnect_grace_secs = 7\n\
+             seat_keep_secs = 90\ndisconnect_graces = 2\ndisconnect_grace_window_hands = 20\n",
+        );
+        let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
+        let expected = PresenceRules::new(
+            Duration::from_secs(12),
+            Duration::from_secs(3),
+            Duration::from_secs(7),
+            Duration::from_secs(90),
+            2,
+            20,
+        )
+        .expect("valid");
+        assert!(!config.tables().is_empty());
+        for table in config.tables() {
+            assert_eq!(table.presence(), &expected);
+        }
+        let defaults = Config::from_layer(ConfigLayer::default()).expect("valid");
+        assert_eq!(defaults.tables()[0].presence(), &PresenceRules::default());
+        for layer in [
+            ConfigLayer {
+                disconnect_grace_window_hands: Some(0),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                time_bank_secs: Some(u64::MAX),
+                ..ConfigLayer::default()
+            },
+        ] {
+            assert!(matches!(
+                Config::from_layer(layer),
+                Err(ConfigError::Presence(_))
             ));
         }
     }

@@ -96,6 +96,44 @@ pub const TABLES_MAX: usize = 4096;
 /// Records returned by one request for a table's records in order.
 pub const RECORDS_PAGE_MAX: u64 = 100;
 
+/// Events one table keeps for clients that resume after a dropped connection; a client
+/// further behind gets a snapshot instead. Each entry holds the public text and, for hole
+/// cards, the owner's private text (a hand is some 20–40 events).
+pub const REPLAY_BUFFER_EVENTS_MAX: usize = 512;
+/// Bytes of event text one table keeps for resuming clients (public and private copies
+/// counted). A six-seat hand is some 10–15 KiB of events, so this covers the hand in play and
+/// the one before; it bounds the memory of thousands of tables (32 MiB per 1,000).
+pub const REPLAY_BUFFER_BYTES_MAX: usize = 32 * 1024;
+/// A seat's time bank when none is configured: extra thinking time used when the action
+/// clock runs out.
+pub const TIME_BANK_DEFAULT: Duration = Duration::from_secs(30);
+/// Largest configurable time bank.
+pub const TIME_BANK_MAX: Duration = Duration::from_secs(600);
+/// Time added back to a seat's bank (up to its size) after each hand it was dealt in, when
+/// none is configured.
+pub const TIME_BANK_REFILL_DEFAULT: Duration = Duration::from_secs(5);
+/// Extra time a disconnected player to act gets after the action clock, when none is
+/// configured.
+pub const DISCONNECT_GRACE_DEFAULT: Duration = Duration::from_secs(30);
+/// Longest configurable disconnect grace.
+pub const DISCONNECT_GRACE_MAX: Duration = Duration::from_secs(600);
+/// How long a disconnected player keeps the seat (and its chips at the table) before being
+/// stood up between hands, when none is configured.
+pub const SEAT_KEEP_DEFAULT: Duration = Duration::from_secs(120);
+/// Longest configurable seat keep.
+pub const SEAT_KEEP_MAX: Duration = Duration::from_secs(60 * 60);
+/// How long a table waits before trying again to stand up a player whose cash-out failed.
+pub const STAND_UP_RETRY_DELAY: Duration = Duration::from_secs(1);
+/// Disconnect graces one player may get within [`DISCONNECT_GRACE_WINDOW_HANDS_DEFAULT`]
+/// hands at a table, when none is configured; beyond it the clock acts without a grace.
+pub const DISCONNECT_GRACES_DEFAULT: u32 = 3;
+/// Most disconnect graces the configuration may allow per window.
+pub const DISCONNECT_GRACES_MAX: u32 = 100;
+/// The window, in hands, over which disconnect graces are counted, when none is configured.
+pub const DISCONNECT_GRACE_WINDOW_HANDS_DEFAULT: u64 = 50;
+/// Longest configurable window, in hands.
+pub const DISCONNECT_GRACE_WINDOW_HANDS_MAX: u64 = 10_000;
+
 // The ledger sums up to MOVEMENTS_PER_TRANSACTION_MAX amounts of at most CHIPS_MAX in i64.
 const _: () = assert!((MOVEMENTS_PER_TRANSACTION_MAX as u64) * 2 * CHIPS_MAX < i64::MAX as u64);
 const _: () = assert!(STARTING_BALANCE_DEFAULT <= CHIPS_MAX);
@@ -158,3 +196,5 @@ pub const TLS_PEM_FILE_BYTES_MAX: u64 = 1024 * 1024;
 const _: () =
     assert!(WS_PING_INTERVAL_DEFAULT.as_millis() < WS_DEAD_PEER_TIMEOUT_DEFAULT.as_millis());
 const _: () = assert!(WS_MESSAGE_BURST_DEFAULT >= WS_MESSAGES_PER_SECOND_DEFAULT);
+// A full replay, then the answer to the resume, fits in an empty outgoing queue.
+const _: () = assert!(REPLAY_BUFFER_EVENTS_MAX < OUTGOING_QUEUE_MAX);

@@ -17,17 +17,23 @@ use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat, SeatSetup
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::presence::Presence;
+use super::replay_buffer::ReplayBuffer;
 use super::settlement::{movements, SeatChange};
 use super::{ConnId, Outbox, Player, TableCommand, TableConfig};
 use crate::accounts::AccountId;
 use crate::ledger::{IdempotencyKey, LedgerAccountId, LedgerError};
-use crate::limits::WATCHERS_PER_TABLE_MAX;
+use crate::limits::{
+    REPLAY_BUFFER_BYTES_MAX, REPLAY_BUFFER_EVENTS_MAX, STAND_UP_RETRY_DELAY, WATCHERS_PER_TABLE_MAX,
+};
 use crate::state::AppState;
 use crate::store::{HandSettlement, OpenHand};
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
     WireShare, WIRE_VERSION,
 };
+
+mod reconnect;
 
 /// A refusal: code and message.
 type Refusal = (RejectCode, String);
@@ -100,6 +106,10 @@ pub(super) struct Table {
     closing: bool,
     /// When the `act` being applied reached the task, for the latency histogram.
     act_arrived: Option<Instant>,
+    /// Connections, seat keeps, time banks and the turn clock (`reconnect.rs`).
+    presence: Presence,
+    /// Recent events, for clients that resume (`reconnect.rs`).
+    replay: ReplayBuffer,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -119,6 +129,7 @@ pub(super) async fn run(
             table.close_now().await;
             break;
         }
+        table.sync_presence();
         if *draining.borrow() {
             if table.hand.is_none() {
                 break;
@@ -181,7 +192,7 @@ impl Table {
         let last = state.store().last_hand(config.name().clone()).await?;
         let seats = (0..config.seats()).map(|_| None).collect();
         let mut table = Table {
-            seq: 0,
+            seq: reconnect::first_seq(),
             watchers: BTreeMap::new(),
             seats,
             button: None,
@@ -192,6 +203,8 @@ impl Table {
             halted: false,
             closing: false,
             act_arrived: None,
+            presence: Presence::new(config.seats(), *config.presence()),
+            replay: ReplayBuffer::new(REPLAY_BUFFER_EVENTS_MAX, REPLAY_BUFFER_BYTES_MAX),
             config,
             state,
         };
@@ -379,12 +392,17 @@ impl Table {
             // A halted table deals no more and retries nothing; it still answers requests.
             return None;
         }
+        // A disconnected player's seat keep ends between hands, not before the pause does.
+        let keep = self
+            .presence
+            .next_expiry()
+            .map(|at| at.max(self.next_start));
         match &self.hand {
             Some(hand) => Some(hand.deadline),
             // Held back hands wait for a command (an admin order wakes the table).
-            None if self.holds_hands() => None,
+            None if self.holds_hands() => keep,
             None if self.eligible_seats().len() >= 2 && !self.halted => Some(self.next_start),
-            None => None,
+            None => keep,
         }
     }
 
@@ -417,6 +435,8 @@ impl Table {
                 .and_then(|s| s.as_ref())
                 .map(|o| o.account)
         });
+        let kept = owner.zip(private.as_ref().map(|(_, text)| text.clone()));
+        self.replay.push(self.seq, public.clone(), kept);
         let mut dropped = Vec::new();
         for (conn, watcher) in &self.watchers {
             let text = match (&private, owner) {
@@ -454,6 +474,8 @@ impl Table {
             hand: self.hand.as_ref().map(|h| h.no),
             seats: self.wire_seats(),
             your_cards,
+            play: self.snapshot_play().map(Box::new),
+            disconnected: self.presence.disconnected(),
         }
     }
 
@@ -509,6 +531,9 @@ impl Table {
     ) -> Result<(), Refusal> {
         match request {
             ClientRequest::Watch { .. } => self.watch(conn, player.map(|p| p.account), outbox),
+            ClientRequest::Resume { last_seq, .. } => {
+                self.resume(conn, player.map(|p| p.account), last_seq, outbox)
+            }
             ClientRequest::Unwatch { .. } => {
                 self.watchers.remove(&conn);
                 Ok(())
@@ -524,6 +549,8 @@ impl Table {
                     )
                 })?;
                 match other {
+                    // Observers may resume too (handled above).
+                    ClientRequest::Resume { .. } => Ok(()),
                     ClientRequest::Sit { seat, buy_in, .. } => {
                         self.refuse_if_closing()?;
                         self.sit(conn, player, seat, buy_in, outbox).await
@@ -659,6 +686,7 @@ impl Table {
             stack,
             leaving: false,
         });
+        self.presence.seated(seat, player.account);
         if !self.watchers.contains_key(&conn) {
             self.watch(conn, Some(player.account), outbox)?;
         }
@@ -717,6 +745,7 @@ impl Table {
                 return Err(err);
             }
         }
+        self.presence.vacated(seat);
         self.emit(
             WireEvent::Left {
                 seat,
@@ -906,26 +935,26 @@ impl Table {
             .collect()
     }
 
-    /// Between hands: stands up players who left, went broke or lost their connection, then
-    /// announces a hand if two or more seats can play.
+    /// Between hands: stands up players who left, went broke or stayed disconnected longer
+    /// than the seat keep, then announces a hand if two or more seats can play.
     async fn maybe_start_hand(&mut self) {
         if self.hand.is_some() || self.halted || Instant::now() < self.next_start {
             return;
         }
+        let expired = self.presence.expired(Instant::now());
         let gone: Vec<u8> = (0u8..)
             .zip(&self.seats)
-            .filter(|(_, o)| {
-                o.as_ref().is_some_and(|o| {
-                    o.leaving
-                        || o.stack == 0
-                        || !self.watchers.values().any(|w| w.account == Some(o.account))
-                })
+            .filter(|(seat, o)| {
+                o.as_ref()
+                    .is_some_and(|o| o.leaving || o.stack == 0 || expired.contains(seat))
             })
             .map(|(seat, _)| seat)
             .collect();
         for seat in gone {
             if let Err(err) = self.stand_up(seat).await {
                 tracing::error!(%err, seat, "standing a player up");
+                // Not in a tight loop: an expired seat keep is a deadline.
+                self.next_start = Instant::now() + STAND_UP_RETRY_DELAY;
             }
         }
         if self.holds_hands() {
@@ -1024,6 +1053,9 @@ impl Table {
             Stage::Revealing => self.void_missing_reveals().await,
             Stage::Playing { engine, .. } => {
                 if let Some(seat) = engine.to_act() {
+                    if self.extend_turn(seat.index()) {
+                        return; // time bank or disconnect grace
+                    }
                     if let Err(err) = self.apply(seat, Action::TimeOut).await {
                         tracing::error!(%err, "the engine refused a time-out");
                     }
@@ -1181,6 +1213,7 @@ impl Table {
             return Err(ActionError::HandFinished);
         };
         let events = engine.apply(seat, action)?;
+        self.presence.turn_ended(Instant::now());
         let logged = LoggedAction {
             seat: seat.index(),
             action: match action {
@@ -1220,6 +1253,8 @@ impl Table {
             return;
         };
         current.deadline = Instant::now() + self.config.action_clock();
+        self.presence
+            .turn_started(legal.seat.index(), Instant::now());
         let event = WireEvent::ToAct {
             hand: current.no,
             seat: legal.seat.index(),
@@ -1230,6 +1265,7 @@ impl Table {
                 min_bet_to: legal.min_bet_to.map(Chips::get),
                 max_bet_to: legal.max_bet_to.map(Chips::get),
             },
+            time_bank_ms: millis(self.presence.bank_left(legal.seat.index())),
         };
         self.emit(event, None);
     }
@@ -1385,6 +1421,7 @@ impl Table {
                 occupant.stack = change.end;
             }
         }
+        self.presence.refill(seats.iter().map(|&(seat, _)| seat));
         self.previous = Some(record_hash);
         self.next_hand = no.saturating_add(1);
         self.next_start = Instant::now() + self.config.hand_pause();

@@ -6,6 +6,7 @@ use std::time::Duration;
 use fairness::{AnteKind, Betting, ForcedBets, HandSetup, OddChipRule, SeatEntry, Variant};
 use poker_core::DealingOrder;
 
+use super::presence::PresenceRules;
 use crate::ledger::TableId;
 use crate::limits::{ACTION_CLOCK_DEFAULT, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT};
 
@@ -43,6 +44,7 @@ pub struct TableConfig {
     commit_window: Duration,
     reveal_window: Duration,
     hand_pause: Duration,
+    presence: PresenceRules,
 }
 
 /// Why a table configuration was refused.
@@ -109,6 +111,7 @@ impl TableConfig {
             commit_window: SEED_COMMIT_WINDOW_DEFAULT,
             reveal_window: SEED_REVEAL_WINDOW_DEFAULT,
             hand_pause: Duration::ZERO,
+            presence: PresenceRules::default(),
         })
     }
 
@@ -129,6 +132,12 @@ impl TableConfig {
         self.reveal_window = reveal_window;
         self.hand_pause = hand_pause;
         Ok(self)
+    }
+
+    /// The same table with these time bank and disconnection rules (see [`PresenceRules`]).
+    pub fn with_presence(mut self, presence: PresenceRules) -> TableConfig {
+        self.presence = presence;
+        self
     }
 
     /// The tables opened when none are configured: no-limit hold'em 1/2 and pot-limit
@@ -205,6 +214,11 @@ impl TableConfig {
     /// Pause between the end of a hand and the next announcement.
     pub fn hand_pause(&self) -> Duration {
         self.hand_pause
+    }
+
+    /// Time bank and disconnection rules.
+    pub fn presence(&self) -> &PresenceRules {
+        &self.presence
     }
 
     /// The fairness protocol's setup of a hand at this table with these seats (ascending),

@@ -5,10 +5,17 @@
 //! * `actor`: the task: seats and buy-ins through the ledger, the per-hand fairness protocol,
 //!   the engine, the action clock, per-recipient event views, and settlement.
 //! * [`settlement`]: stack changes to ledger movements.
+//! * [`presence`]: seats that outlive their sockets: connection state, time banks, the
+//!   disconnect grace and its abuse limit ([`PresenceRules`]); `clock_bank`: the decision
+//!   between grace, bank and time-out when a turn's deadline passes; `replay_buffer`: the
+//!   recent events a resuming client gets back in its own view.
 
 mod actor;
+mod clock_bank;
 pub mod config;
 mod dynamic;
+pub mod presence;
+mod replay_buffer;
 pub mod settlement;
 
 use std::collections::BTreeMap;
@@ -20,6 +27,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{TableConfig, TableConfigError, TableGame};
 pub use dynamic::{AdminOrder, CloseTableError, CreateTableError, KickOutcome};
+pub use presence::{PresenceRules, PresenceRulesError};
 
 use crate::accounts::AccountId;
 use crate::limits::{TABLE_DRAIN_GRACE, TABLE_INBOX_MAX};

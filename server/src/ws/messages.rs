@@ -75,6 +75,15 @@ pub enum ClientRequest {
         #[serde(default)]
         amount: Option<u64>,
     },
+    /// Watch a table again after a lost connection: the events after `last_seq` follow in
+    /// the caller's own view (or a snapshot if the table no longer holds them all), then the
+    /// ack, then live events.
+    Resume {
+        /// The table's name.
+        table: String,
+        /// The last sequence number the client saw at this table.
+        last_seq: u64,
+    },
 }
 
 impl ClientRequest {
@@ -89,7 +98,8 @@ impl ClientRequest {
             | ClientRequest::CommitSeed { table, .. }
             | ClientRequest::ServerSeed { table, .. }
             | ClientRequest::RevealSeed { table, .. }
-            | ClientRequest::Act { table, .. } => Some(table),
+            | ClientRequest::Act { table, .. }
+            | ClientRequest::Resume { table, .. } => Some(table),
         }
     }
 }
@@ -223,6 +233,12 @@ pub enum WireEvent {
         /// The watcher's own hole cards in the hand in play (after a reconnect), if any.
         #[serde(skip_serializing_if = "Option::is_none")]
         your_cards: Option<Vec<String>>,
+        /// The hand in play once the engine runs it (after the seed exchange).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        play: Option<Box<WirePlay>>,
+        /// Seats whose player is disconnected (each keeps the seat for a while).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        disconnected: Vec<u8>,
     },
     /// A player sat down.
     Seated {
@@ -319,6 +335,34 @@ pub enum WireEvent {
         clock_ms: u64,
         /// What it may do.
         legal: WireLegal,
+        /// Milliseconds left in the seat's time bank, used when `clock_ms` runs out.
+        time_bank_ms: u64,
+    },
+    /// A seated player's connection went or came back.
+    PlayerStatus {
+        /// The seat.
+        seat: u8,
+        /// The player.
+        player: String,
+        /// Connected now.
+        connected: bool,
+        /// On a disconnect: milliseconds the seat is kept before the player is stood up.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seat_kept_ms: Option<u64>,
+    },
+    /// The seat to act got more time: its time bank started, or a disconnect grace.
+    TimeExtended {
+        /// The hand number.
+        hand: u64,
+        /// The seat.
+        seat: u8,
+        /// `time_bank` or `disconnect_grace`.
+        reason: &'static str,
+        /// Milliseconds added, from when the event was sent.
+        ms: u64,
+        /// For a disconnect grace: graces the player has left in the current window.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        graces_left: Option<u32>,
     },
     /// A seat folded.
     Folded {
@@ -408,6 +452,47 @@ pub enum WireEvent {
     TableClosed {},
 }
 
+/// The hand in play, in a snapshot: enough to show the table mid-hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WirePlay {
+    /// 0 pre-flop, 1 flop, 2 turn, 3 river.
+    pub street: u8,
+    /// The button's seat.
+    pub button: u8,
+    /// Chips in the pot from finished betting rounds (bets in front not included).
+    pub pot: u64,
+    /// The board so far.
+    pub board: Vec<String>,
+    /// Every seat dealt in.
+    pub players: Vec<WirePlayer>,
+    /// The seat to act, if any.
+    pub to_act: Option<WireTurn>,
+}
+
+/// A seat dealt into the hand in play, in a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WirePlayer {
+    /// The seat.
+    pub seat: u8,
+    /// Chips behind (not counting the bet in front).
+    pub stack: u64,
+    /// Chips bet on the current street.
+    pub street_bet: u64,
+    /// Folded.
+    pub folded: bool,
+}
+
+/// The seat to act, in a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WireTurn {
+    /// The seat.
+    pub seat: u8,
+    /// Milliseconds before its deadline (action clock, time bank or disconnect grace).
+    pub clock_ms: u64,
+    /// What it may do.
+    pub legal: WireLegal,
+}
+
 /// A message from the server.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -454,7 +539,8 @@ pub enum ServerMessage {
         v: u16,
         /// The table.
         table: String,
-        /// The table's event sequence number: 1, 2, 3, … without gaps for a watcher.
+        /// The table's event sequence number: consecutive, without gaps for a watcher (each
+        /// run of the server starts above every number an earlier run sent).
         seq: u64,
         /// What happened.
         event: WireEvent,
@@ -626,6 +712,21 @@ mod tests {
                 r#"{"v":1,"id":1,"type":"sit","table":"t","seat":3,"buy_in":1e99}"#
             )),
             (Some(1), RejectCode::Malformed)
+        );
+        assert_eq!(
+            parse_request(r#"{"v":1,"id":2,"type":"resume","table":"t","last_seq":41}"#)
+                .expect("valid")
+                .body,
+            ClientRequest::Resume {
+                table: "t".into(),
+                last_seq: 41
+            }
+        );
+        assert_eq!(
+            code(parse_request(
+                r#"{"v":1,"id":2,"type":"resume","table":"t","last_seq":-1}"#
+            )),
+            (Some(2), RejectCode::Malformed)
         );
         assert_eq!(
             code(parse_request(r#"{"v":1,"id":1,"type":"fly"}"#)),

@@ -271,7 +271,7 @@ fn route_request(
     };
     let watches = matches!(
         request.body,
-        ClientRequest::Watch { .. } | ClientRequest::Sit { .. }
+        ClientRequest::Watch { .. } | ClientRequest::Sit { .. } | ClientRequest::Resume { .. }
     );
     if watches && !watched.contains(&name) {
         if watched.len() >= WATCHED_TABLES_PER_CONNECTION_MAX {

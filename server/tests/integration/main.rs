@@ -6,6 +6,7 @@ mod api;
 mod idle_memory;
 mod ledger;
 mod persistence;
+mod reconnect;
 mod support;
 mod table_errors;
 mod tables;

@@ -8,7 +8,7 @@ use fairness::{verify, HandStatus, KeyRing, Predecessor, PublicKey, SignedHandRe
 use futures_util::{SinkExt, StreamExt};
 use poker_server::config::ConfigLayer;
 use poker_server::ledger::TableId;
-use poker_server::table::{TableConfig, TableGame};
+use poker_server::table::{PresenceRules, TableConfig, TableGame};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -49,12 +49,12 @@ impl Conn {
         }
     }
 
-    async fn send_text(&mut self, text: String) {
+    pub(crate) async fn send_text(&mut self, text: String) {
         self.socket.send(Message::text(text)).await.expect("send");
     }
 
     /// Sends a request to the test table and returns its answer (`ack` or `rejected`).
-    async fn ask(&mut self, body: Value) -> Value {
+    pub(crate) async fn ask(&mut self, body: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         let mut body = body;
@@ -93,7 +93,7 @@ impl Conn {
             .clone()
     }
 
-    async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(at) = self.unread.iter().position(&wanted) {
             return self.unread.remove(at).expect("present");
         }
@@ -140,7 +140,13 @@ async fn bad_input_is_refused_with_typed_errors_and_timeouts_void_or_fold() {
         Duration::from_secs(2),
         Duration::ZERO,
     )
-    .expect("clocks");
+    .expect("clocks")
+    // No time bank: the action clock alone times players out here.
+    .with_presence(
+        PresenceRules::default()
+            .with_time_bank(Duration::ZERO, Duration::ZERO)
+            .expect("no bank"),
+    );
     let config = config_in(
         dir.path(),
         ConfigLayer {
