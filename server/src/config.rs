@@ -719,4 +719,67 @@ mod tests {
             ));
         }
     }
+
+    #[test]
+    fn connection_limits_are_read_and_checked() {
+        let file = file_with(
+            "max_connections = 100\nmax_connections_per_address = 8\nws_messages_per_sec = 5\n\
+             ws_ping_interval_ms = 1000\nws_dead_peer_timeout_ms = 3000\n\
+             tls_cert = \"/etc/poker/cert.pem\"\ntls_key = \"/etc/poker/key.pem\"\n",
+        );
+        let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
+        let limits = config.connection_limits();
+        assert_eq!(limits.connections_per_address(), 8);
+        assert_eq!(limits.ws_messages().per_second(), 5);
+        assert_eq!(limits.ws_messages().burst(), WS_MESSAGE_BURST_DEFAULT);
+        assert_eq!(limits.ping_interval(), Duration::from_secs(1));
+        assert_eq!(limits.dead_peer_timeout(), Duration::from_secs(3));
+        assert_eq!(limits.write_timeout(), WS_WRITE_TIMEOUT_DEFAULT);
+        assert_eq!(
+            config.tls().map(|tls| tls.key.clone()),
+            Some(PathBuf::from("/etc/poker/key.pem"))
+        );
+        // The per-address default never exceeds the global limit.
+        let small = Config::from_layer(ConfigLayer {
+            max_connections: Some(3),
+            ..ConfigLayer::default()
+        })
+        .expect("valid");
+        assert_eq!(small.connection_limits().connections_per_address(), 3);
+        assert!(matches!(
+            Config::from_layer(ConfigLayer {
+                ws_ping_interval_ms: Some(5000),
+                ws_dead_peer_timeout_ms: Some(5000),
+                ..ConfigLayer::default()
+            }),
+            Err(ConfigError::DeadPeerTimeoutTooShort { .. })
+        ));
+        for layer in [
+            ConfigLayer {
+                max_connections: Some(10),
+                max_connections_per_address: Some(11),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                http_requests_per_sec_per_address: Some(0),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                ws_write_timeout_ms: Some(1),
+                ..ConfigLayer::default()
+            },
+        ] {
+            assert!(matches!(
+                Config::from_layer(layer),
+                Err(ConfigError::OutOfRange { .. })
+            ));
+        }
+        assert!(matches!(
+            Config::from_layer(ConfigLayer {
+                tls_key: Some("/k.pem".into()),
+                ..ConfigLayer::default()
+            }),
+            Err(ConfigError::TlsIncomplete)
+        ));
+    }
 }

@@ -162,7 +162,19 @@ async fn connection(
         }
     };
     if reason.sends_close_frame() {
-        let _ = send_within(&mut sink, socket::close(reason), WS_CLOSE_SEND_TIMEOUT).await;
+        let _ = tokio::time::timeout(WS_CLOSE_SEND_TIMEOUT, async {
+            // A client closed for its rate still gets the answers queued before the close,
+            // so it can tell which requests were handled.
+            if reason == CloseReason::RateLimited {
+                while let Ok(text) = outgoing.try_recv() {
+                    if sink.send(socket::text(&text)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            let _ = sink.send(socket::close(reason)).await;
+        })
+        .await;
     }
     tracing::debug!(?conn, reason = reason.as_str(), "websocket closed");
     for name in watched {

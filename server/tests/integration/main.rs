@@ -2,9 +2,11 @@
 //! store's ledger, and persistence across restarts. One binary, so the crate links once.
 
 mod api;
+mod connection_limits;
 mod idle_memory;
 mod ledger;
 mod persistence;
 mod support;
 mod table_errors;
 mod tables;
+mod tls;
