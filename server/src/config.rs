@@ -29,7 +29,8 @@ use crate::limits::{
 use crate::rate::Rate;
 use crate::table::{TableConfig, TableGame};
 
-/// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
+/// Address the server listens on by default: loopback only, for a reverse proxy in front
+/// (listen publicly with TLS configured; see `docs/deployment.md`).
 pub const ADDR_DEFAULT: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
 /// Data directory by default, relative to the working directory.

@@ -369,3 +369,17 @@ async fn a_client_that_answers_no_pings_is_closed_and_a_live_one_is_kept() {
     assert_eq!(last.1[..2], 1001u16.to_be_bytes(), "code 1001");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_request_without_the_websocket_handshake_gets_bad_header() {
+    let (server, _dir) = start(ConfigLayer::default()).await;
+    let reply = server.client().get("/api/v1/ws", None).await;
+    assert_eq!((reply.status, reply.code()), (400, "bad_header"));
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("upgrade")),
+        "{reply:?}"
+    );
+    server.stop().await;
+}
