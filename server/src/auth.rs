@@ -219,6 +219,10 @@ pub fn authenticated(
                 .await
                 .map_err(ApiError::from)?
                 .ok_or(ApiError::InvalidToken)?;
+            state
+                .limiter()
+                .admit_account_request(account, std::time::Instant::now())
+                .map_err(crate::limiter::rate_limited)?;
             Ok::<_, Rejection>(Session { account, token })
         }
     })

@@ -20,7 +20,8 @@ use crate::limits::{
     SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
 };
 use crate::limits::{
-    CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT,
+    CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_REQUESTS_PER_SECOND_PER_ACCOUNT_DEFAULT,
+    HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT, HTTP_REQUEST_BURST_PER_ACCOUNT_DEFAULT,
     HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT, RATE_MAX, WS_DEAD_PEER_TIMEOUT_DEFAULT,
     WS_MESSAGES_PER_SECOND_DEFAULT, WS_MESSAGES_PER_SECOND_PER_ADDRESS_DEFAULT,
     WS_MESSAGE_BURST_DEFAULT, WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT, WS_PING_INTERVAL_DEFAULT,
@@ -104,6 +105,16 @@ pub struct ConfigLayer {
     /// HTTP requests one address may send at once [default: 60]
     #[arg(long, env = "POKER_HTTP_REQUEST_BURST_PER_ADDRESS", value_name = "N")]
     pub http_request_burst_per_address: Option<u32>,
+    /// Authenticated HTTP requests per second from one account [default: 10]
+    #[arg(
+        long,
+        env = "POKER_HTTP_REQUESTS_PER_SEC_PER_ACCOUNT",
+        value_name = "N"
+    )]
+    pub http_requests_per_sec_per_account: Option<u32>,
+    /// Authenticated HTTP requests one account may send at once [default: 40]
+    #[arg(long, env = "POKER_HTTP_REQUEST_BURST_PER_ACCOUNT", value_name = "N")]
+    pub http_request_burst_per_account: Option<u32>,
     /// Milliseconds between server pings on each WebSocket [default: 15000]
     #[arg(long, env = "POKER_WS_PING_INTERVAL_MS", value_name = "MS")]
     pub ws_ping_interval_ms: Option<u64>,
@@ -223,6 +234,12 @@ impl ConfigLayer {
             http_request_burst_per_address: self
                 .http_request_burst_per_address
                 .or(lower.http_request_burst_per_address),
+            http_requests_per_sec_per_account: self
+                .http_requests_per_sec_per_account
+                .or(lower.http_requests_per_sec_per_account),
+            http_request_burst_per_account: self
+                .http_request_burst_per_account
+                .or(lower.http_request_burst_per_account),
             ws_ping_interval_ms: self.ws_ping_interval_ms.or(lower.ws_ping_interval_ms),
             ws_dead_peer_timeout_ms: self
                 .ws_dead_peer_timeout_ms
@@ -454,6 +471,18 @@ fn connection_limits(
                 "http_request_burst_per_address",
                 layer.http_request_burst_per_address,
                 HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT,
+            )?,
+        ),
+        http_requests_per_account: Rate::new(
+            rate(
+                "http_requests_per_sec_per_account",
+                layer.http_requests_per_sec_per_account,
+                HTTP_REQUESTS_PER_SECOND_PER_ACCOUNT_DEFAULT,
+            )?,
+            rate(
+                "http_request_burst_per_account",
+                layer.http_request_burst_per_account,
+                HTTP_REQUEST_BURST_PER_ACCOUNT_DEFAULT,
             )?,
         ),
         ping_interval,

@@ -383,3 +383,24 @@ async fn a_request_without_the_websocket_handshake_gets_bad_header() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn authenticated_requests_are_limited_per_account() {
+    let (server, _dir) = start(ConfigLayer {
+        http_requests_per_sec_per_account: Some(1),
+        http_request_burst_per_account: Some(2),
+        ..ConfigLayer::default()
+    })
+    .await;
+    let client = server.client();
+    let alice = client.sign_up("alice", "correct horse battery").await;
+    let bob = client.sign_up("bob", "correct horse battery").await;
+    for _ in 0..2 {
+        assert_eq!(client.get("/api/v1/me", Some(&alice)).await.status, 200);
+    }
+    let limited = client.get("/api/v1/me", Some(&alice)).await;
+    assert_eq!((limited.status, limited.code()), (429, "rate_limited"));
+    // Another account from the same address has its own allowance.
+    assert_eq!(client.get("/api/v1/me", Some(&bob)).await.status, 200);
+    server.stop().await;
+}
