@@ -18,7 +18,7 @@ use warp::{Filter, Rejection};
 
 use crate::auth::Session;
 use crate::error::ApiError;
-use crate::limiter::{Admission, ConnectionLimits, MessageGate, PeerAddr};
+use crate::limiter::{Admission, ConnectionLimits, MessageGate};
 use crate::limits::{OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX, WS_CLOSE_SEND_TIMEOUT};
 use crate::state::AppState;
 use crate::table::{ConnId, Outbox, Player, TableCommand, Tables};
@@ -40,31 +40,26 @@ pub fn route(
         .and(warp::get())
         .and(optional_session(auth_state))
         .and(socket::upgrade())
-        .and(warp::ext::optional::<PeerAddr>())
-        .then(
-            move |session: Option<Session>, upgrade: Upgrade, peer: Option<PeerAddr>| {
-                let state = state.clone();
-                let tables = tables.clone();
-                async move {
-                    let player = match session {
-                        None => None,
-                        Some(session) => match state.store().account(session.account).await {
-                            Ok(Some(account)) => Some(Player {
-                                account: account.id,
-                                name: account.username.as_str().to_owned(),
-                            }),
-                            Ok(None) => return ApiError::InvalidToken.into_response(),
-                            Err(err) => return ApiError::from(err).into_response(),
-                        },
-                    };
-                    let limiter = state.limiter();
-                    let gate = limiter.message_gate(peer, Instant::now());
-                    let limits = limiter.limits().clone();
-                    upgrade
-                        .on_upgrade(move |socket| connection(socket, player, tables, gate, limits))
-                }
-            },
-        )
+        .then(move |session: Option<Session>, upgrade: Upgrade| {
+            let state = state.clone();
+            let tables = tables.clone();
+            async move {
+                let player = match session {
+                    None => None,
+                    Some(session) => match state.store().account(session.account).await {
+                        Ok(Some(account)) => Some(Player {
+                            account: account.id,
+                            name: account.username.as_str().to_owned(),
+                        }),
+                        Ok(None) => return ApiError::InvalidToken.into_response(),
+                        Err(err) => return ApiError::from(err).into_response(),
+                    },
+                };
+                let gate = state.limiter().message_gate(upgrade.peer(), Instant::now());
+                let limits = state.limiter().limits().clone();
+                upgrade.on_upgrade(move |socket| connection(socket, player, tables, gate, limits))
+            }
+        })
 }
 
 /// The session if an `Authorization` header is sent (rejecting a bad one), `None` if not.
