@@ -130,6 +130,7 @@ async fn connection(
                         }
                         Admission::Abusive => break CloseReason::RateLimited,
                     },
+                    Some(Err(socket::Error::Capacity(_))) => break CloseReason::MessageTooLarge,
                     Some(Err(err)) => {
                         tracing::debug!(%err, "websocket read failed");
                         break CloseReason::ReadFailed;

@@ -27,7 +27,7 @@ use crate::limiter::PeerAddr;
 use crate::limits::{WS_MESSAGE_BYTES_MAX, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES_MAX};
 use crate::ws::close::CloseReason;
 
-pub use tokio_tungstenite::tungstenite::Message;
+pub use tokio_tungstenite::tungstenite::{Error, Message};
 
 /// One upgraded WebSocket connection, server side.
 pub type Socket = WebSocketStream<TokioIo<Upgraded>>;

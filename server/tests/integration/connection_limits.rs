@@ -404,3 +404,17 @@ async fn authenticated_requests_are_limited_per_account() {
     assert_eq!(client.get("/api/v1/me", Some(&bob)).await.status, 200);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_message_over_the_size_limit_closes_with_1009() {
+    let (server, _dir) = start(ConfigLayer::default()).await;
+    let mut socket = connect(&server).await;
+    let padding = "x".repeat(poker_server::limits::WS_MESSAGE_BYTES_MAX);
+    let message = json!({"v": 1, "id": 1, "type": "list_tables", "padding": padding});
+    socket
+        .send(Message::text(message.to_string()))
+        .await
+        .expect("send");
+    assert_eq!(next(&mut socket).await, Err(Some(CloseCode::Size)));
+    server.stop().await;
+}
