@@ -228,6 +228,10 @@ pub fn authenticated(
                     if state.admin().bans().account_banned(account) {
                         return Err(Rejection::from(ApiError::Banned));
                     }
+                    state
+                        .limiter()
+                        .admit_account_request(account, std::time::Instant::now())
+                        .map_err(crate::limiter::rate_limited)?;
                     Ok::<_, Rejection>(Session { account, token })
                 }
             },

@@ -21,7 +21,8 @@ use crate::limits::{
     SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
 };
 use crate::limits::{
-    CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT,
+    CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_REQUESTS_PER_SECOND_PER_ACCOUNT_DEFAULT,
+    HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT, HTTP_REQUEST_BURST_PER_ACCOUNT_DEFAULT,
     HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT, RATE_MAX, WS_DEAD_PEER_TIMEOUT_DEFAULT,
     WS_MESSAGES_PER_SECOND_DEFAULT, WS_MESSAGES_PER_SECOND_PER_ADDRESS_DEFAULT,
     WS_MESSAGE_BURST_DEFAULT, WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT, WS_PING_INTERVAL_DEFAULT,
@@ -30,7 +31,8 @@ use crate::limits::{
 use crate::rate::Rate;
 use crate::table::{PresenceRules, TableConfig, TableGame};
 
-/// Address the server listens on by default: loopback only, since TLS is a reverse proxy's job.
+/// Address the server listens on by default: loopback only, for a reverse proxy in front
+/// (listen publicly with TLS configured; see `docs/deployment.md`).
 pub const ADDR_DEFAULT: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
 /// Data directory by default, relative to the working directory.
@@ -158,6 +160,16 @@ pub struct ConfigLayer {
     /// HTTP requests one address may send at once [default: 60]
     #[arg(long, env = "POKER_HTTP_REQUEST_BURST_PER_ADDRESS", value_name = "N")]
     pub http_request_burst_per_address: Option<u32>,
+    /// Authenticated HTTP requests per second from one account [default: 10]
+    #[arg(
+        long,
+        env = "POKER_HTTP_REQUESTS_PER_SEC_PER_ACCOUNT",
+        value_name = "N"
+    )]
+    pub http_requests_per_sec_per_account: Option<u32>,
+    /// Authenticated HTTP requests one account may send at once [default: 40]
+    #[arg(long, env = "POKER_HTTP_REQUEST_BURST_PER_ACCOUNT", value_name = "N")]
+    pub http_request_burst_per_account: Option<u32>,
     /// Milliseconds between server pings on each WebSocket [default: 15000]
     #[arg(long, env = "POKER_WS_PING_INTERVAL_MS", value_name = "MS")]
     pub ws_ping_interval_ms: Option<u64>,
@@ -293,6 +305,12 @@ impl ConfigLayer {
             http_request_burst_per_address: self
                 .http_request_burst_per_address
                 .or(lower.http_request_burst_per_address),
+            http_requests_per_sec_per_account: self
+                .http_requests_per_sec_per_account
+                .or(lower.http_requests_per_sec_per_account),
+            http_request_burst_per_account: self
+                .http_request_burst_per_account
+                .or(lower.http_request_burst_per_account),
             ws_ping_interval_ms: self.ws_ping_interval_ms.or(lower.ws_ping_interval_ms),
             ws_dead_peer_timeout_ms: self
                 .ws_dead_peer_timeout_ms
@@ -530,6 +548,18 @@ fn connection_limits(
                 "http_request_burst_per_address",
                 layer.http_request_burst_per_address,
                 HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT,
+            )?,
+        ),
+        http_requests_per_account: Rate::new(
+            rate(
+                "http_requests_per_sec_per_account",
+                layer.http_requests_per_sec_per_account,
+                HTTP_REQUESTS_PER_SECOND_PER_ACCOUNT_DEFAULT,
+            )?,
+            rate(
+                "http_request_burst_per_account",
+                layer.http_request_burst_per_account,
+                HTTP_REQUEST_BURST_PER_ACCOUNT_DEFAULT,
             )?,
         ),
         ping_interval,
@@ -888,5 +918,68 @@ mod tests {
                 Err(ConfigError::Presence(_))
             ));
         }
+    }
+
+    #[test]
+    fn connection_limits_are_read_and_checked() {
+        let file = file_with(
+            "max_connections = 100\nmax_connections_per_address = 8\nws_messages_per_sec = 5\n\
+             ws_ping_interval_ms = 1000\nws_dead_peer_timeout_ms = 3000\n\
+             tls_cert = \"/etc/poker/cert.pem\"\ntls_key = \"/etc/poker/key.pem\"\n",
+        );
+        let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
+        let limits = config.connection_limits();
+        assert_eq!(limits.connections_per_address(), 8);
+        assert_eq!(limits.ws_messages().per_second(), 5);
+        assert_eq!(limits.ws_messages().burst(), WS_MESSAGE_BURST_DEFAULT);
+        assert_eq!(limits.ping_interval(), Duration::from_secs(1));
+        assert_eq!(limits.dead_peer_timeout(), Duration::from_secs(3));
+        assert_eq!(limits.write_timeout(), WS_WRITE_TIMEOUT_DEFAULT);
+        assert_eq!(
+            config.tls().map(|tls| tls.key.clone()),
+            Some(PathBuf::from("/etc/poker/key.pem"))
+        );
+        // The per-address default never exceeds the global limit.
+        let small = Config::from_layer(ConfigLayer {
+            max_connections: Some(3),
+            ..ConfigLayer::default()
+        })
+        .expect("valid");
+        assert_eq!(small.connection_limits().connections_per_address(), 3);
+        assert!(matches!(
+            Config::from_layer(ConfigLayer {
+                ws_ping_interval_ms: Some(5000),
+                ws_dead_peer_timeout_ms: Some(5000),
+                ..ConfigLayer::default()
+            }),
+            Err(ConfigError::DeadPeerTimeoutTooShort { .. })
+        ));
+        for layer in [
+            ConfigLayer {
+                max_connections: Some(10),
+                max_connections_per_address: Some(11),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                http_requests_per_sec_per_address: Some(0),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                ws_write_timeout_ms: Some(1),
+                ..ConfigLayer::default()
+            },
+        ] {
+            assert!(matches!(
+                Config::from_layer(layer),
+                Err(ConfigError::OutOfRange { .. })
+            ));
+        }
+        assert!(matches!(
+            Config::from_layer(ConfigLayer {
+                tls_key: Some("/k.pem".into()),
+                ..ConfigLayer::default()
+            }),
+            Err(ConfigError::TlsIncomplete)
+        ));
     }
 }

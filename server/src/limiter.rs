@@ -1,6 +1,6 @@
 //! The connection layer's limits, shared by the accept loop, the REST routes and the
-//! WebSocket connections: connections per client address, HTTP requests per address, and
-//! WebSocket messages per connection and per address.
+//! WebSocket connections: connections per client address, HTTP requests per address and per
+//! account, and WebSocket messages per connection and per address.
 //!
 //! The client address is the TCP peer's ([`PeerAddr`], set by the accept loop on every
 //! request). Behind a reverse proxy that is the proxy's address; `docs/deployment.md` says how
@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 
 use warp::{Filter, Rejection};
 
+use crate::accounts::AccountId;
 use crate::error::ApiError;
 use crate::limits::{RATE_LIMIT_STRIKES_MAX, RATE_LIMIT_STRIKES_PER_SECOND};
-use crate::rate::{AddressBuckets, AddressKey, Bucket, Rate};
+use crate::rate::{AddressBuckets, AddressKey, Bucket, KeyedBuckets, Rate};
 
 /// The TCP peer of a request, put in the request's extensions by the accept loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,7 @@ pub struct ConnectionLimits {
     pub(crate) ws_messages: Rate,
     pub(crate) ws_messages_per_address: Rate,
     pub(crate) http_requests_per_address: Rate,
+    pub(crate) http_requests_per_account: Rate,
     pub(crate) ping_interval: Duration,
     pub(crate) dead_peer_timeout: Duration,
     pub(crate) write_timeout: Duration,
@@ -59,6 +61,11 @@ impl ConnectionLimits {
     /// HTTP requests one address may send.
     pub fn http_requests_per_address(&self) -> Rate {
         self.http_requests_per_address
+    }
+
+    /// Authenticated HTTP requests one account may send (all its sessions together).
+    pub fn http_requests_per_account(&self) -> Rate {
+        self.http_requests_per_account
     }
 
     /// Time between server pings on a WebSocket.
@@ -88,6 +95,7 @@ struct Inner {
     limits: ConnectionLimits,
     connections: Mutex<HashMap<AddressKey, usize>>,
     http: AddressBuckets,
+    http_accounts: KeyedBuckets<AccountId>,
     ws_messages: AddressBuckets,
 }
 
@@ -117,6 +125,7 @@ impl Limiter {
         Limiter {
             inner: Arc::new(Inner {
                 http: AddressBuckets::new(limits.http_requests_per_address),
+                http_accounts: KeyedBuckets::new(limits.http_requests_per_account),
                 ws_messages: AddressBuckets::new(limits.ws_messages_per_address),
                 connections: Mutex::new(HashMap::new()),
                 limits,
@@ -149,6 +158,12 @@ impl Limiter {
     /// Counts one HTTP request from `peer`; `Err` carries how long until the next is allowed.
     pub fn admit_request(&self, peer: PeerAddr, now: Instant) -> Result<(), Duration> {
         self.inner.http.take(peer.key(), now)
+    }
+
+    /// Counts one authenticated HTTP request of `account` (checked after its token, so only
+    /// real accounts get buckets); `Err` carries how long until the next is allowed.
+    pub fn admit_account_request(&self, account: AccountId, now: Instant) -> Result<(), Duration> {
+        self.inner.http_accounts.take(account, now)
     }
 
     /// A gate for the messages of one WebSocket connection from `peer` (`None` when the
@@ -205,6 +220,13 @@ impl MessageGate {
     }
 }
 
+/// The `429 rate_limited` refusal for a client that must wait `wait`.
+pub fn rate_limited(wait: Duration) -> ApiError {
+    ApiError::RateLimited {
+        retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+    }
+}
+
 /// Refuses a request with `429 rate_limited` when its address is over its HTTP rate.
 /// Requests without a [`PeerAddr`] (not from the accept loop) pass.
 pub fn http_rate_limit(limiter: Limiter) -> impl Filter<Extract = (), Error = Rejection> + Clone {
@@ -214,13 +236,7 @@ pub fn http_rate_limit(limiter: Limiter) -> impl Filter<Extract = (), Error = Re
                 Some(peer) => limiter.admit_request(peer, Instant::now()),
                 None => Ok(()),
             };
-            async move {
-                verdict.map_err(|wait| {
-                    warp::reject::custom(ApiError::RateLimited {
-                        retry_after_secs: wait.as_secs().max(1),
-                    })
-                })
-            }
+            async move { verdict.map_err(|wait| warp::reject::custom(rate_limited(wait))) }
         })
         .untuple_one()
 }
@@ -235,6 +251,7 @@ mod tests {
             ws_messages: Rate::new(1, 3),
             ws_messages_per_address: Rate::new(1, 5),
             http_requests_per_address: Rate::new(1, 1),
+            http_requests_per_account: Rate::new(1, 1),
             ping_interval: Duration::from_secs(1),
             dead_peer_timeout: Duration::from_secs(2),
             write_timeout: Duration::from_secs(1),

@@ -158,6 +158,11 @@ pub const WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT: u32 = 400;
 pub const HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT: u32 = 20;
 /// HTTP requests one address may send at once after a quiet period, by default.
 pub const HTTP_REQUEST_BURST_PER_ADDRESS_DEFAULT: u32 = 60;
+/// Authenticated HTTP requests per second from one account (all its sessions), by default.
+/// Unlike the per-address limits it still tells players apart behind a reverse proxy.
+pub const HTTP_REQUESTS_PER_SECOND_PER_ACCOUNT_DEFAULT: u32 = 10;
+/// Authenticated HTTP requests one account may send at once, by default.
+pub const HTTP_REQUEST_BURST_PER_ACCOUNT_DEFAULT: u32 = 40;
 /// Largest configurable rate or burst.
 pub const RATE_MAX: u32 = 1_000_000;
 /// Rate-limited WebSocket messages a connection may send in a burst before it is closed as
@@ -165,7 +170,8 @@ pub const RATE_MAX: u32 = 1_000_000;
 pub const RATE_LIMIT_STRIKES_MAX: u32 = 16;
 /// How fast the allowance of rate-limited messages refills, per second.
 pub const RATE_LIMIT_STRIKES_PER_SECOND: u32 = 1;
-/// Client addresses whose rate buckets are remembered at once (per kind of bucket).
+/// Client addresses (or accounts) whose rate buckets are remembered at once, per kind of
+/// bucket.
 pub const ADDRESSES_TRACKED_MAX: usize = 65_536;
 
 /// How often the server pings each WebSocket client, by default.

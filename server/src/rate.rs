@@ -1,9 +1,10 @@
 //! Rate limiting: a token bucket (as GCRA, one timestamp per bucket), the key a client
-//! address is counted under, and a bounded map of buckets by address.
+//! address is counted under, and a bounded map of buckets by key (address or account).
 //!
 //! Nothing here reads a clock: callers pass `now`, so tests step time by hand.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -105,44 +106,49 @@ impl From<IpAddr> for AddressKey {
     }
 }
 
-/// A bucket per address, at most [`ADDRESSES_TRACKED_MAX`] of them. When the map is full,
-/// buckets that have refilled are forgotten; if none has, new addresses are refused (fail
-/// closed) until some do, which takes at most `burst / per_second` seconds.
+/// A bucket per key, at most [`ADDRESSES_TRACKED_MAX`] of them. When the map is full,
+/// buckets that have refilled are forgotten; if none has, new keys are refused (fail closed)
+/// until some do, which takes at most `burst / per_second` seconds. Keys are client
+/// addresses, or accounts (only after their token was checked, so a client cannot make up
+/// keys to fill the map).
 #[derive(Debug)]
-pub struct AddressBuckets {
+pub struct KeyedBuckets<K> {
     rate: Rate,
-    buckets: Mutex<HashMap<AddressKey, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
-impl AddressBuckets {
+/// A bucket per client address.
+pub type AddressBuckets = KeyedBuckets<AddressKey>;
+
+impl<K: Eq + Hash + Copy> KeyedBuckets<K> {
     /// An empty map whose buckets all have `rate`.
-    pub fn new(rate: Rate) -> AddressBuckets {
-        AddressBuckets {
+    pub fn new(rate: Rate) -> KeyedBuckets<K> {
+        KeyedBuckets {
             rate,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes a token from `address`'s bucket. `Err` carries how long until one is available.
-    pub fn take(&self, address: AddressKey, now: Instant) -> Result<(), Duration> {
+    /// Takes a token from `key`'s bucket. `Err` carries how long until one is available.
+    pub fn take(&self, key: K, now: Instant) -> Result<(), Duration> {
         let Ok(mut buckets) = self.buckets.lock() else {
             // A panic while holding the lock cannot leave a bucket half-updated (the update
             // is one assignment), but refusing is the safe answer either way.
             return Err(self.rate.interval());
         };
-        if !buckets.contains_key(&address) && buckets.len() >= ADDRESSES_TRACKED_MAX {
+        if !buckets.contains_key(&key) && buckets.len() >= ADDRESSES_TRACKED_MAX {
             buckets.retain(|_, bucket| !bucket.is_full(now));
             if buckets.len() >= ADDRESSES_TRACKED_MAX {
                 return Err(self.rate.interval());
             }
         }
         buckets
-            .entry(address)
+            .entry(key)
             .or_insert_with(|| Bucket::new(self.rate, now))
             .take(now)
     }
 
-    /// Addresses currently tracked.
+    /// Keys currently tracked.
     pub fn tracked(&self) -> usize {
         self.buckets.lock().map_or(0, |buckets| buckets.len())
     }

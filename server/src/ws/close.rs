@@ -6,8 +6,10 @@
 pub enum CloseReason {
     /// The client sent a close frame or closed the TCP connection.
     ClientClosed,
-    /// Reading failed: a protocol error, or a message above `WS_MESSAGE_BYTES_MAX`.
+    /// Reading failed: a protocol error, or the connection broke.
     ReadFailed,
+    /// The client sent a message (or frame) above `WS_MESSAGE_BYTES_MAX`.
+    MessageTooLarge,
     /// The outgoing queue was full: the client fell `OUTGOING_QUEUE_MAX` messages behind.
     TooSlow,
     /// A write did not finish within the write timeout: the client stopped reading.
@@ -26,6 +28,7 @@ impl CloseReason {
         match self {
             CloseReason::ClientClosed => "client_closed",
             CloseReason::ReadFailed => "read_failed",
+            CloseReason::MessageTooLarge => "message_too_large",
             CloseReason::TooSlow => "too_slow",
             CloseReason::WriteTimeout => "write_timeout",
             CloseReason::DeadPeer => "dead_peer",
@@ -34,12 +37,14 @@ impl CloseReason {
         }
     }
 
-    /// The WebSocket close code sent (RFC 6455 §7.4.1): 1008 (policy violation) when the
-    /// client broke a limit, 1001 (going away) when it stopped answering.
+    /// The WebSocket close code for this reason (RFC 6455 §7.4.1): 1008 (policy violation)
+    /// when the client broke a limit, 1009 for a message too large, 1001 (going away) when
+    /// it stopped answering. Sent only when [`CloseReason::sends_close_frame`].
     pub fn close_code(self) -> u16 {
         match self {
             CloseReason::ClientClosed => 1000,
             CloseReason::ReadFailed => 1002,
+            CloseReason::MessageTooLarge => 1009,
             CloseReason::TooSlow
             | CloseReason::WriteTimeout
             | CloseReason::RateLimited
@@ -53,6 +58,7 @@ impl CloseReason {
         match self {
             CloseReason::ClientClosed => "closed",
             CloseReason::ReadFailed => "unreadable message",
+            CloseReason::MessageTooLarge => "message too large (at most 4096 bytes)",
             CloseReason::TooSlow => "too slow: messages were dropped",
             CloseReason::WriteTimeout => "too slow: a write timed out",
             CloseReason::DeadPeer => "no answer to pings",
@@ -70,6 +76,7 @@ impl CloseReason {
                 | CloseReason::DeadPeer
                 | CloseReason::RateLimited
                 | CloseReason::Banned
+                | CloseReason::MessageTooLarge
         )
     }
 }
@@ -83,6 +90,7 @@ mod tests {
         for reason in [
             CloseReason::ClientClosed,
             CloseReason::ReadFailed,
+            CloseReason::MessageTooLarge,
             CloseReason::TooSlow,
             CloseReason::WriteTimeout,
             CloseReason::DeadPeer,
@@ -91,5 +99,7 @@ mod tests {
         ] {
             assert!(reason.message().len() <= 123, "{reason:?}");
         }
+        let limit = crate::limits::WS_MESSAGE_BYTES_MAX.to_string();
+        assert!(CloseReason::MessageTooLarge.message().contains(&limit));
     }
 }

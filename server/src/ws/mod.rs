@@ -20,7 +20,7 @@ use warp::{Filter, Rejection};
 use crate::admin::Notice;
 use crate::auth::Session;
 use crate::error::ApiError;
-use crate::limiter::{Admission, ConnectionLimits, MessageGate, PeerAddr};
+use crate::limiter::{Admission, ConnectionLimits, MessageGate};
 use crate::limits::{OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX, WS_CLOSE_SEND_TIMEOUT};
 use crate::metrics::Metrics;
 use crate::state::AppState;
@@ -44,12 +44,8 @@ pub fn route(
         .and(crate::peer::peer_ip())
         .and(optional_session(auth_state))
         .and(socket::upgrade())
-        .and(warp::ext::optional::<PeerAddr>())
         .then(
-            move |address: Option<std::net::IpAddr>,
-                  session: Option<Session>,
-                  upgrade: Upgrade,
-                  peer: Option<PeerAddr>| {
+            move |address: Option<std::net::IpAddr>, session: Option<Session>, upgrade: Upgrade| {
                 let state = state.clone();
                 let tables = tables.clone();
                 async move {
@@ -68,7 +64,7 @@ pub fn route(
                         },
                     };
                     let limiter = state.limiter();
-                    let gate = limiter.message_gate(peer, Instant::now());
+                    let gate = limiter.message_gate(upgrade.peer(), Instant::now());
                     let limits = limiter.limits().clone();
                     upgrade.on_upgrade(move |socket| {
                         connection(socket, player, tables, gate, limits, state, address)
@@ -155,6 +151,7 @@ async fn connection(
                         }
                         Admission::Abusive => break CloseReason::RateLimited,
                     },
+                    Some(Err(socket::Error::Capacity(_))) => break CloseReason::MessageTooLarge,
                     Some(Err(err)) => {
                         tracing::debug!(%err, "websocket read failed");
                         break CloseReason::ReadFailed;
@@ -190,7 +187,19 @@ async fn connection(
         }
     };
     if reason.sends_close_frame() {
-        let _ = send_within(&mut sink, socket::close(reason), WS_CLOSE_SEND_TIMEOUT).await;
+        let _ = tokio::time::timeout(WS_CLOSE_SEND_TIMEOUT, async {
+            // A client closed for its rate still gets the answers queued before the close,
+            // so it can tell which requests were handled.
+            if reason == CloseReason::RateLimited {
+                while let Ok(text) = outgoing.try_recv() {
+                    if sink.send(socket::text(&text)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            let _ = sink.send(socket::close(reason)).await;
+        })
+        .await;
     }
     tracing::debug!(?conn, reason = reason.as_str(), "websocket closed");
     for name in watched {

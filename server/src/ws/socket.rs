@@ -23,10 +23,11 @@ use warp::reply::Response;
 use warp::{Filter, Rejection};
 
 use crate::error::ApiError;
+use crate::limiter::PeerAddr;
 use crate::limits::{WS_MESSAGE_BYTES_MAX, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES_MAX};
 use crate::ws::close::CloseReason;
 
-pub use tokio_tungstenite::tungstenite::Message;
+pub use tokio_tungstenite::tungstenite::{Error, Message};
 
 /// One upgraded WebSocket connection, server side.
 pub type Socket = WebSocketStream<TokioIo<Upgraded>>;
@@ -52,6 +53,7 @@ pub fn socket_config() -> WebSocketConfig {
 pub struct Upgrade {
     accept: HeaderValue,
     on_upgrade: Option<OnUpgrade>,
+    peer: Option<PeerAddr>,
 }
 
 /// Why a request is not a valid WebSocket upgrade.
@@ -87,12 +89,17 @@ pub fn upgrade() -> impl Filter<Extract = (Upgrade,), Error = Rejection> + Clone
     warp::get()
         .and(warp::header::headers_cloned())
         .and(warp::ext::optional::<OnUpgrade>())
+        .and(warp::ext::optional::<PeerAddr>())
         .and_then(
-            |headers: HeaderMap, on_upgrade: Option<OnUpgrade>| async move {
+            |headers: HeaderMap, on_upgrade: Option<OnUpgrade>, peer: Option<PeerAddr>| async move {
                 let accept = check_handshake(&headers).map_err(|err| {
                     warp::reject::custom(ApiError::BadHeader(err.header().into()))
                 })?;
-                Ok::<_, Rejection>(Upgrade { accept, on_upgrade })
+                Ok::<_, Rejection>(Upgrade {
+                    accept,
+                    on_upgrade,
+                    peer,
+                })
             },
         )
 }
@@ -129,6 +136,12 @@ fn check_handshake(headers: &HeaderMap) -> Result<HeaderValue, HandshakeError> {
 }
 
 impl Upgrade {
+    /// The client's address (`None` only for requests that did not come through the accept
+    /// loop).
+    pub fn peer(&self) -> Option<PeerAddr> {
+        self.peer
+    }
+
     /// Answers `101 Switching Protocols` and, once hyper hands over the connection, runs
     /// `serve` on the socket in a task of its own.
     pub fn on_upgrade<F, U>(self, serve: F) -> Response

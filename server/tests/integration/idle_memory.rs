@@ -4,7 +4,7 @@
 //! Ignored by default (it opens thousands of sockets and takes a few seconds); run it with
 //!
 //! ```sh
-//! cargo test -p poker-server --release --test integration idle_memory -- --ignored --nocapture
+//! cargo test -p poker-server --test integration idle_memory -- --ignored --nocapture
 //! ```
 //!
 //! `POKER_IDLE_CONNECTIONS` sets how many connections it opens (default 2000).

@@ -3,6 +3,7 @@
 
 mod admin;
 mod api;
+mod connection_limits;
 mod idle_memory;
 mod ledger;
 mod persistence;
@@ -10,3 +11,4 @@ mod reconnect;
 mod support;
 mod table_errors;
 mod tables;
+mod tls;
