@@ -93,6 +93,9 @@ pub const WATCHED_TABLES_PER_CONNECTION_MAX: usize = 16;
 pub const WATCHERS_PER_TABLE_MAX: usize = 512;
 /// Records returned by one request for a table's records in order.
 pub const RECORDS_PAGE_MAX: u64 = 100;
+/// Hands a player may sit out before being stood up with their chips returned (per table,
+/// `TableConfig::with_sit_out_hands_max`, or `sit_out_hands_max` in a `[[tables]]` entry).
+pub const SIT_OUT_HANDS_MAX_DEFAULT: u32 = 30;
 
 // The ledger sums up to MOVEMENTS_PER_TRANSACTION_MAX amounts of at most CHIPS_MAX in i64.
 const _: () = assert!((MOVEMENTS_PER_TRANSACTION_MAX as u64) * 2 * CHIPS_MAX < i64::MAX as u64);

@@ -11,10 +11,12 @@ use fairness::{
     LoggedAction, Predecessor, ProtocolError, RecordHash, RecordedAction, SeatEntry, SeedOrigin,
     ServerSeed, SignedHandRecord,
 };
-use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat, SeatSetup};
+use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::missed_blinds::{plan_hand, BlindSeats};
+use super::seating::{SeatState, SeatingChange};
 use super::settlement::{movements, SeatChange};
 use super::{ConnId, Outbox, Player, TableCommand, TableConfig};
 use crate::accounts::AccountId;
@@ -42,6 +44,8 @@ struct Occupant {
     session: LedgerAccountId,
     stack: u64,
     leaving: bool,
+    /// Sitting out and missed blinds.
+    seating: SeatState,
 }
 
 /// A watching connection.
@@ -94,6 +98,8 @@ pub(super) struct Table {
     next_start: Instant,
     /// Set when the table can no longer deal safely (a record could not be stored).
     halted: bool,
+    /// Where the blinds were in the last hand announced, while a game is running.
+    last_blinds: Option<BlindSeats>,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -180,6 +186,7 @@ impl Table {
             hand: None,
             next_start: Instant::now(),
             halted: false,
+            last_blinds: None,
             config,
             state,
         };
@@ -309,20 +316,8 @@ impl Table {
         }
         let deck = session.deck().map_err(|_| "deck")?;
         let setup = session.announcement().body().setup();
-        let players: Vec<SeatSetup> = seats
-            .iter()
-            .map(|&(seat, stack)| SeatSetup {
-                seat: seat_of(seat),
-                stack: Chips::new(stack),
-            })
-            .collect();
-        let (mut engine, _) = Hand::start(
-            fairness::engine_config(setup),
-            &players,
-            seat_of(setup.button()),
-            deck,
-        )
-        .map_err(|_| "the saved hand does not start")?;
+        let (mut engine, _) =
+            fairness::start_hand(setup, deck).map_err(|_| "the saved hand does not start")?;
         let mut actions = Vec::new();
         for chunk in open.actions.chunks(10) {
             let logged = decode_action(chunk).ok_or("saved action does not decode")?;
@@ -451,6 +446,7 @@ impl Table {
                     seat,
                     player: o.name.clone(),
                     stack: o.stack,
+                    status: Some(o.seating.wire()),
                 })
             })
             .collect()
@@ -506,9 +502,27 @@ impl Table {
                     )
                 })?;
                 match other {
-                    ClientRequest::Sit { seat, buy_in, .. } => {
-                        self.sit(conn, player, seat, buy_in, outbox).await
+                    ClientRequest::Sit {
+                        seat,
+                        buy_in,
+                        wait_for_big_blind,
+                        ..
+                    } => {
+                        self.sit(conn, player, (seat, buy_in, wait_for_big_blind), outbox)
+                            .await
                     }
+                    ClientRequest::SitOut { .. } => {
+                        let in_hand = self
+                            .seat_of_account(player.account)
+                            .is_some_and(|s| self.in_hand(s));
+                        self.seating(&player, |s| s.sit_out(in_hand))
+                    }
+                    ClientRequest::SitOutNextHand { on, .. } => {
+                        self.seating(&player, |s| s.set_sit_out_next_hand(on))
+                    }
+                    ClientRequest::SitIn {
+                        wait_for_big_blind, ..
+                    } => self.seating(&player, |s| s.sit_in(wait_for_big_blind)),
                     ClientRequest::Leave { .. } => self.leave(&player).await,
                     ClientRequest::CommitSeed {
                         hand, commitment, ..
@@ -574,8 +588,7 @@ impl Table {
         &mut self,
         conn: ConnId,
         player: Player,
-        seat: u8,
-        buy_in: u64,
+        (seat, buy_in, wait_for_big_blind): (u8, u64, bool),
         outbox: &Outbox,
     ) -> Result<(), Refusal> {
         let slot = self.seats.get(usize::from(seat)).ok_or_else(|| {
@@ -639,7 +652,11 @@ impl Table {
             session,
             stack,
             leaving: false,
+            seating: SeatState::new_player(self.last_blinds.is_some(), wait_for_big_blind),
         });
+        let status = self.seats[usize::from(seat)]
+            .as_ref()
+            .map(|o| o.seating.wire());
         if !self.watchers.contains_key(&conn) {
             self.watch(conn, Some(player.account), outbox)?;
         }
@@ -649,6 +666,7 @@ impl Table {
                     seat,
                     player: player.name,
                     stack,
+                    status,
                 },
             },
             None,
@@ -880,6 +898,7 @@ impl Table {
                 o.as_ref().is_some_and(|o| {
                     o.stack > 0
                         && !o.leaving
+                        && !o.seating.sitting_out()
                         && self.watchers.values().any(|w| w.account == Some(o.account))
                 })
             })
@@ -909,18 +928,24 @@ impl Table {
                 tracing::error!(%err, seat, "standing a player up");
             }
         }
-        let seats = self.eligible_seats();
-        if seats.len() < 2 {
+        self.between_hands().await;
+        let candidates: Vec<_> = self
+            .eligible_seats()
+            .into_iter()
+            .filter_map(|seat| {
+                self.seats[usize::from(seat)]
+                    .as_ref()
+                    .map(|o| o.seating.candidate(seat))
+            })
+            .collect();
+        let stakes = (self.config.small_blind(), self.config.big_blind());
+        let Some(plan) = plan_hand(&candidates, self.button, self.last_blinds.is_some(), stakes)
+        else {
+            self.game_stopped();
             return;
-        }
-        let button = match self.button {
-            Some(previous) => seats
-                .iter()
-                .copied()
-                .find(|&s| s > previous)
-                .unwrap_or(seats[0]),
-            None => seats[0],
         };
+        let seats = plan.dealt.clone();
+        let button = plan.button;
         let entries: Vec<SeatEntry> = seats
             .iter()
             .filter_map(|&seat| {
@@ -931,7 +956,11 @@ impl Table {
                 })
             })
             .collect();
-        let setup = match self.config.hand_setup(button, entries.clone()) {
+        let setup = match self
+            .config
+            .hand_setup(button, entries.clone())
+            .and_then(|setup| setup.with_posts(plan.posts.clone()))
+        {
             Ok(setup) => setup,
             Err(err) => {
                 tracing::error!(%err, "building the hand setup");
@@ -971,6 +1000,7 @@ impl Table {
             commit_window_ms: millis(self.config.commit_window()),
         };
         self.button = Some(button);
+        self.record_blinds(&plan);
         self.hand = Some(HandState {
             no,
             session,
@@ -988,6 +1018,99 @@ impl Table {
             return;
         }
         self.emit(event, None);
+    }
+
+    // ---- sitting out and missed blinds (rules in `seating.rs` and `missed_blinds.rs`) --------
+
+    /// `sit_out`, `sit_out_next_hand` and `sit_in`: applies `change` to the caller's seat and
+    /// tells the table.
+    fn seating(
+        &mut self,
+        player: &Player,
+        change: impl FnOnce(&mut SeatState) -> Result<SeatingChange, RejectCode>,
+    ) -> Result<(), Refusal> {
+        let seat = self
+            .seat_of_account(player.account)
+            .ok_or_else(|| refuse(RejectCode::NotSeated, "you do not sit here"))?;
+        let occupant = self.seats[usize::from(seat)]
+            .as_mut()
+            .ok_or_else(|| refuse(RejectCode::NotSeated, "you do not sit here"))?;
+        let done = change(&mut occupant.seating).map_err(|code| {
+            let message = match code {
+                RejectCode::NotSittingOut => "you are not sitting out",
+                _ => "you are sitting out already",
+            };
+            refuse(code, message)
+        })?;
+        let event = match done {
+            SeatingChange::SatOut => WireEvent::SatOut {
+                seat,
+                player: occupant.name.clone(),
+            },
+            SeatingChange::Flag(on) => WireEvent::SitOutNextHand { seat, on },
+            SeatingChange::SatIn => WireEvent::SatIn {
+                seat,
+                player: occupant.name.clone(),
+                owes: occupant.seating.owes(),
+                wait_for_big_blind: occupant.seating.waits_for_big_blind(),
+            },
+        };
+        self.emit(event, None);
+        Ok(())
+    }
+
+    /// Between hands: pending sit-outs take effect, and players who sat out more hands
+    /// than the table allows are stood up with their chips returned.
+    async fn between_hands(&mut self) {
+        let limit = self.config.sit_out_hands_max();
+        let mut sat_out = Vec::new();
+        let mut too_long = Vec::new();
+        for (seat, slot) in (0u8..).zip(self.seats.iter_mut()) {
+            let Some(occupant) = slot.as_mut() else {
+                continue;
+            };
+            if occupant.seating.apply_pending() {
+                sat_out.push((seat, occupant.name.clone()));
+            }
+            if occupant.seating.sat_out_too_long(limit) {
+                too_long.push(seat);
+            }
+        }
+        for (seat, player) in sat_out {
+            self.emit(WireEvent::SatOut { seat, player }, None);
+        }
+        for seat in too_long {
+            if let Err(err) = self.stand_up(seat).await {
+                tracing::error!(%err, seat, "standing up a player who sat out too long");
+            }
+        }
+    }
+
+    /// A hand was announced under `plan`: seats dealt in have paid what they owed, seats
+    /// left out owe the blinds that passed them.
+    fn record_blinds(&mut self, plan: &super::missed_blinds::HandPlan) {
+        let previous = self.last_blinds;
+        for (seat, slot) in (0u8..).zip(self.seats.iter_mut()) {
+            if let Some(occupant) = slot.as_mut() {
+                let dealt = plan.dealt.contains(&seat);
+                occupant.seating.hand_announced(
+                    seat,
+                    dealt,
+                    previous,
+                    plan.blinds,
+                    plan.fresh_game,
+                );
+            }
+        }
+        self.last_blinds = Some(plan.blinds);
+    }
+
+    /// Fewer than two players can be dealt: the game stops and every debt is forgiven.
+    fn game_stopped(&mut self) {
+        self.last_blinds = None;
+        for occupant in self.seats.iter_mut().flatten() {
+            occupant.seating.game_stopped();
+        }
     }
 
     async fn on_deadline(&mut self) {
@@ -1041,21 +1164,8 @@ impl Table {
             }
         };
         let setup = current.session.announcement().body().setup();
-        let players: Vec<SeatSetup> = current
-            .seats
-            .iter()
-            .map(|&(seat, stack)| SeatSetup {
-                seat: seat_of(seat),
-                stack: Chips::new(stack),
-            })
-            .collect();
-        let started = Hand::start(
-            fairness::engine_config(setup),
-            &players,
-            seat_of(setup.button()),
-            deck,
-        );
-        let (engine, events) = match started {
+        // The record's own start (extra posts included), so the verifier replays this hand.
+        let (engine, events) = match fairness::start_hand(setup, deck) {
             Ok(started) => started,
             Err(err) => {
                 tracing::error!(%err, "starting the hand");
@@ -1079,6 +1189,7 @@ impl Table {
                     .map(|o| o.name.clone())
                     .unwrap_or_default(),
                 stack,
+                status: None,
             })
             .collect();
         self.emit(
@@ -1370,6 +1481,7 @@ impl Table {
                     seat,
                     player: occupant.map(|o| o.name.clone()).unwrap_or_default(),
                     stack: occupant.map_or(0, |o| o.stack),
+                    status: None,
                 }
             })
             .collect();
@@ -1461,6 +1573,17 @@ fn wire_event(event: &Event) -> Option<WireEvent> {
                 Blind::Button => "button",
             },
             amount: amount.get(),
+            all_in: *all_in,
+        },
+        Event::ExtraPosted {
+            seat,
+            live,
+            dead,
+            all_in,
+        } => WireEvent::Posted {
+            seat: seat.index(),
+            live: live.get(),
+            dead: dead.get(),
             all_in: *all_in,
         },
         Event::AntePosted {

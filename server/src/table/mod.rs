@@ -5,9 +5,13 @@
 //! * `actor`: the task: seats and buy-ins through the ledger, the per-hand fairness protocol,
 //!   the engine, the action clock, per-recipient event views, and settlement.
 //! * [`settlement`]: stack changes to ledger movements.
+//! * `seating`: sitting out, sitting in and the blinds a seat owes; `missed_blinds`: who is
+//!   dealt the next hand and who posts what (the cash-game missed-blind rule).
 
 mod actor;
 pub mod config;
+mod missed_blinds;
+mod seating;
 pub mod settlement;
 
 use std::collections::BTreeMap;
