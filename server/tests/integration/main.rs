@@ -4,6 +4,7 @@
 mod api;
 mod ledger;
 mod persistence;
+mod seating;
 mod support;
 mod table_errors;
 mod tables;

@@ -93,7 +93,7 @@ impl Conn {
             .clone()
     }
 
-    async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(at) = self.unread.iter().position(&wanted) {
             return self.unread.remove(at).expect("present");
         }
