@@ -15,6 +15,11 @@ use crate::{AnteKind, BettingStructure, Chips, Event, Hand, Seat, Variant};
 /// event log; shows and mucks are written where the engine made them (after the
 /// board). `finishing_stacks` is present once the hand is finished.
 ///
+/// Extra posts ([`Hand::start_with_posts`]) have no field of their own in PHH: the live part
+/// is written as the player's `blinds_or_straddles` entry and the dead part added to their
+/// `antes` entry, which is what the chips did. [`crate::phh::replay`] reads those fields by
+/// position only and refuses such a file with a typed error.
+///
 /// ```
 /// use poker_core::export::to_phh;
 /// use poker_core::phh::{replay, HandHistory};

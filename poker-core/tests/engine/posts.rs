@@ -2,8 +2,8 @@
 //! against hand-computed pots and stacks, and every refusal typed.
 
 use poker_core::{
-    export, Chips, Event, ExtraPost, ExtraPostError, Hand, HandConfig, SeatSetup, StartError,
-    Variant,
+    export, phh, Chips, Event, ExtraPost, ExtraPostError, Hand, HandConfig, OddChipRule, SeatSetup,
+    StartError, Variant,
 };
 
 use crate::support::*;
@@ -255,4 +255,11 @@ fn exports_show_the_posts() {
     // Seat 2 is PHH player 3: its live part is a blind entry, its dead part an ante.
     assert!(phh.contains("blinds_or_straddles = [1, 2, 2, 0]"), "{phh}");
     assert!(phh.contains("antes = [0, 0, 1, 0]"), "{phh}");
+    // Our own PHH replay maps blinds and antes by position only, so it refuses such a
+    // file with a typed error rather than misreading it.
+    let history = export::to_phh(&hand, None).unwrap();
+    assert!(matches!(
+        phh::replay(&history, OddChipRule::ChipByChipLeftOfButton),
+        Err(phh::ReplayError::UnsupportedForcedBets(_))
+    ));
 }
