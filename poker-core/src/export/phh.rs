@@ -17,7 +17,7 @@ use crate::{AnteKind, BettingStructure, Chips, Event, Hand, Seat, Variant};
 ///
 /// Extra posts ([`Hand::start_with_posts`]) have no field of their own in PHH: the live part
 /// is written as the player's `blinds_or_straddles` entry and the dead part added to their
-/// `antes` entry, which is what the chips did. [`crate::phh::replay`] reads those fields by
+/// `antes` entry, which is what the chips did. [`replay`](crate::phh::replay()) reads those fields by
 /// position only and refuses such a file with a typed error.
 ///
 /// ```
