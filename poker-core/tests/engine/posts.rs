@@ -263,3 +263,62 @@ fn exports_show_the_posts() {
         Err(phh::ReplayError::UnsupportedForcedBets(_))
     ));
 }
+
+/// Random hands of every variant and structure with random extra posts: the engine's
+/// payouts equal the naive settlement's, chips are conserved, and the log replays.
+#[test]
+fn random_hands_with_posts_pay_as_the_naive_settlement() {
+    use crate::sim::{random_legal_action, random_setup, SplitMix64};
+    const HANDS: usize = 600;
+    let mut rng = SplitMix64::new(0x5eed_0007);
+    let mut with_posts = 0;
+    for _ in 0..HANDS {
+        let (config, seats, button, deck) = random_setup(&mut rng);
+        let big = config.forced.big_blind.get();
+        let mut posts: Vec<ExtraPost> = Vec::new();
+        for s in &seats {
+            let (live, dead) = (chips(rng.range(0, big)), chips(rng.range(0, big)));
+            if rng.chance(40) && !(live.is_zero() && dead.is_zero()) {
+                posts.push(ExtraPost {
+                    seat: s.seat,
+                    live,
+                    dead,
+                });
+            }
+        }
+        // Drop the posts the engine refuses (positional blinds, no big blind); each
+        // refusal names one, so this ends.
+        let (mut hand, _) = loop {
+            match Hand::start_with_posts(config, &seats, button, deck.clone(), &posts) {
+                Ok(started) => break started,
+                Err(StartError::BadExtraPost(
+                    ExtraPostError::PostsPositionalBlind(seat) | ExtraPostError::NotDealtIn(seat),
+                )) => posts.retain(|p| p.seat != seat),
+                Err(StartError::BadExtraPost(ExtraPostError::NoBigBlind)) => posts.clear(),
+                Err(other) => panic!("{other}"),
+            }
+        };
+        with_posts += usize::from(!posts.is_empty());
+        let start_total: u64 = seats.iter().map(|s| s.stack.get()).sum();
+        while !hand.is_finished() {
+            let seat = hand.to_act().unwrap();
+            let action = random_legal_action(&mut rng, &hand);
+            hand.apply(seat, action).unwrap();
+        }
+        assert_eq!(total(&hand), start_total, "chips are conserved");
+        let won: std::collections::BTreeMap<u8, u64> = hand
+            .result()
+            .unwrap()
+            .seats
+            .iter()
+            .map(|s| (s.seat.index(), s.won.get()))
+            .collect();
+        assert_eq!(won, crate::oracle::expected_winnings(&hand), "{posts:?}");
+        let (mut replay, _) = Hand::start_with_posts(config, &seats, button, deck, &posts).unwrap();
+        for (seat, action) in hand.events().iter().filter_map(Event::player_action) {
+            replay.apply(seat, action).unwrap();
+        }
+        assert_eq!(replay, hand);
+    }
+    assert!(with_posts > HANDS / 3, "only {with_posts} hands had posts");
+}
