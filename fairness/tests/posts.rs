@@ -254,3 +254,19 @@ fn a_record_whose_posts_differ_from_the_play_fails_the_replay_or_payout() {
         );
     }
 }
+
+#[test]
+fn an_aborted_hand_with_posts_replays_its_prefix_and_refunds_the_posts() {
+    let setup = posted_setup(&[(6, 2, 1)]);
+    let session = open_hand(&key(), 3, 1, setup.clone(), 9);
+    let (actions, board, _) = play(&setup, &session, Policy::CheckCall, Some(2));
+    assert_eq!(actions.len(), 2);
+    let record = session
+        .void_aborted(&key(), RecordHash::GENESIS, actions, board, Vec::new())
+        .unwrap();
+    let verified = verify(&record, &keys(), Predecessor::Genesis).unwrap();
+    assert_eq!(verified.status, HandStatus::VoidAborted);
+    let starting: Vec<u64> = setup.seats().iter().map(|s| s.stack).collect();
+    let refunded: Vec<u64> = verified.final_stacks.iter().map(|f| f.stack).collect();
+    assert_eq!(refunded, starting, "the posts come back with everything else");
+}
