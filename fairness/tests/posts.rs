@@ -268,5 +268,8 @@ fn an_aborted_hand_with_posts_replays_its_prefix_and_refunds_the_posts() {
     assert_eq!(verified.status, HandStatus::VoidAborted);
     let starting: Vec<u64> = setup.seats().iter().map(|s| s.stack).collect();
     let refunded: Vec<u64> = verified.final_stacks.iter().map(|f| f.stack).collect();
-    assert_eq!(refunded, starting, "the posts come back with everything else");
+    assert_eq!(
+        refunded, starting,
+        "the posts come back with everything else"
+    );
 }
