@@ -699,4 +699,44 @@ mod tests {
             (Some(1), RejectCode::Malformed)
         );
     }
+
+    #[test]
+    fn seat_status_shows_only_where_given() {
+        let seat = |status| WireSeat {
+            seat: 4,
+            player: "carol".into(),
+            stack: 200,
+            status,
+        };
+        let plain = serde_json::to_value(seat(None)).expect("json");
+        assert_eq!(
+            plain,
+            serde_json::json!({"seat": 4, "player": "carol", "stack": 200})
+        );
+        let status = WireSeatStatus {
+            sitting_out: true,
+            sit_out_next_hand: false,
+            owes: "both",
+            wait_for_big_blind: false,
+        };
+        let seated = serde_json::to_value(WireEvent::Seated {
+            seat: seat(Some(status)),
+        })
+        .expect("json");
+        assert_eq!(
+            seated,
+            serde_json::json!({"kind": "seated", "seat": 4, "player": "carol", "stack": 200,
+                "sitting_out": true, "sit_out_next_hand": false, "owes": "both",
+                "wait_for_big_blind": false})
+        );
+        let request = parse_request(r#"{"v":1,"id":2,"type":"sit_out_next_hand","table":"t"}"#)
+            .expect("valid");
+        assert_eq!(
+            request.body,
+            ClientRequest::SitOutNextHand {
+                table: "t".into(),
+                on: true
+            }
+        );
+    }
 }
