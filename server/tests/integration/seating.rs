@@ -415,3 +415,127 @@ async fn sit_out_next_hand_waits_for_the_hand_and_sitting_out_too_long_stands_up
     verified_records(&client, &bob.token).await;
     server.stop().await;
 }
+
+/// The real binary with its default tables: a hand in which a late comer posted a big
+/// blind is cut short by SIGKILL; on restart its void record carries the post, verifies,
+/// and every chip is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_with_posts_cut_short_by_sigkill_is_voided_and_verifies_on_restart() {
+    use crate::persistence::spawn_server;
+    use fairness::HandStatus;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let (mut first, addr) = spawn_server(&data);
+    let client = Client { addr };
+    let table = "nlhe-1-2";
+    let mut players = Vec::new();
+    for (name, seat) in [("alice", 0u8), ("bob", 3), ("carol", 5)] {
+        let token = client.sign_up(name, PASSWORD).await;
+        let conn = Conn::open(&client, Some(&token)).await;
+        players.push((seat, token, conn));
+    }
+    async fn sit_at(conn: &mut Conn, table: &str, seat: u8) {
+        let body = json!({"type": "sit", "table": table, "seat": seat, "buy_in": 100});
+        assert_eq!(conn.code(body).await, "ack");
+    }
+    for (seat, _, conn) in &mut players[..2] {
+        sit_at(conn, table, *seat).await;
+    }
+    // Carol sits down once the game runs: she owes a big blind, and posts it when she is
+    // dealt in anywhere but in the blinds.
+    let first_hand = players[0]
+        .2
+        .next(|m| m["event"]["kind"] == "hand_announced")
+        .await;
+    let (seat, _, conn) = &mut players[2];
+    sit_at(conn, table, *seat).await;
+    let mut pending = Some(first_hand);
+    let mut seen = 0;
+    let mut posted_hand = None;
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, announced) = match pending.take() {
+            Some(message) => (
+                message["seq"].as_u64().expect("seq"),
+                message["event"].clone(),
+            ),
+            None => event_after(&mut players[0].2, "hand_announced", seen).await,
+        };
+        let hand = announced["hand"].as_u64().expect("hand");
+        for (seat, _, conn) in &mut players {
+            if dealt(&announced).contains(&u64::from(*seat)) {
+                let seed = json!({"type": "server_seed", "table": table, "hand": hand});
+                assert_eq!(conn.code(seed).await, "ack");
+            }
+        }
+        if !posts(&announced).is_empty() {
+            assert_eq!(
+                posts(&announced),
+                [json!({"seat": 5, "live": 2, "dead": 0})]
+            );
+            event_after(&mut players[0].2, "posted", seq).await;
+            posted_hand = Some(hand);
+            break;
+        }
+        // Everyone folds to the last player standing.
+        loop {
+            let next = players[0]
+                .2
+                .next(|m| {
+                    (m["event"]["kind"] == "to_act" || m["event"]["kind"] == "hand_ended")
+                        && m["event"]["hand"] == hand
+                })
+                .await;
+            if next["event"]["kind"] == "hand_ended" {
+                seen = next["seq"].as_u64().expect("seq");
+                break;
+            }
+            let actor = next["event"]["seat"].as_u64().expect("seat");
+            let (_, _, conn) = players
+                .iter_mut()
+                .find(|(seat, _, _)| u64::from(*seat) == actor)
+                .expect("a player");
+            let fold = json!({"type": "act", "table": table, "hand": hand, "action": "fold"});
+            assert_eq!(conn.code(fold).await, "ack");
+        }
+    }
+    let posted_hand = posted_hand.expect("carol posted within the hands waited");
+
+    // SIGKILL: no shutdown code runs.
+    first.0.kill().expect("SIGKILL");
+    first.0.wait().expect("reaped");
+    let tokens: Vec<String> = players.into_iter().map(|(_, token, _)| token).collect();
+
+    let (_second, addr) = spawn_server(&data);
+    let client = Client { addr };
+    let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    assert_eq!(balances(&client, &token_refs).await, 3 * 10_000);
+    let key = client.get("/api/v1/server-key", None).await;
+    let public = PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key");
+    let records = table_records(&client, &tokens[0], table).await;
+    let verified = verify_chain(
+        &records,
+        &KeyRing::new(public),
+        Predecessor::Genesis,
+        SignatureMode::Strict,
+    )
+    .unwrap_or_else(|err| panic!("{err:?}"));
+    let last = verified.last().expect("records");
+    assert_eq!(last.hand_no, posted_hand);
+    assert_eq!(last.status, HandStatus::VoidAborted);
+    let setup = records
+        .last()
+        .expect("records")
+        .body()
+        .announcement()
+        .body()
+        .setup();
+    assert_eq!(setup.posts().len(), 1);
+    assert!(last.final_stacks.iter().all(|f| f.stack
+        == setup
+            .seats()
+            .iter()
+            .find(|s| s.seat == f.seat)
+            .expect("seat")
+            .stack));
+}
