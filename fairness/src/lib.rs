@@ -92,11 +92,11 @@ pub use records::{
     HoleCards, LoggedAction, RecordedAction, Reveal, SeedOrigin, SignedHandRecord, TamperAccess,
     MAX_ACTIONS, MAX_BOARD_CARDS, MAX_HOLE_CARDS,
 };
-pub use replay::engine_config;
+pub use replay::{engine_config, start_hand, HandStartError};
 pub use seeds::{ClientSeed, ServerSeed, SEED_LEN};
 pub use setup::{
-    AnteKind, Betting, ForcedBets, HandSetup, OddChipRule, SeatEntry, Variant, MAX_PLAYER_ID_LEN,
-    MAX_SEATS,
+    AnteKind, Betting, ForcedBets, HandSetup, OddChipRule, PostEntry, SeatEntry, Variant,
+    MAX_PLAYER_ID_LEN, MAX_SEATS,
 };
 pub use shuffle::{
     fisher_yates, rejection_zone, shuffle_deck, shuffle_deck_traced, uniform_below, ShuffleError,

@@ -2,9 +2,9 @@
 //! the stacks it ends with; the engine, not the record, decides what happened.
 
 use poker_core::{
-    Action, AnteKind as EngineAnte, BettingStructure, Chips, Deck, ForcedBets as EngineForced,
-    Game, Hand, HandConfig, OddChipRule as EngineOddChips, Seat, SeatSetup,
-    Variant as EngineVariant,
+    Action, AnteKind as EngineAnte, BettingStructure, Chips, Deck, Event, ExtraPost,
+    ForcedBets as EngineForced, Game, Hand, HandConfig, OddChipRule as EngineOddChips, Seat,
+    SeatSetup, StartError, Variant as EngineVariant,
 };
 
 use crate::records::{FinalStack, HandOutcome, HandStatus, RecordedAction};
@@ -20,22 +20,13 @@ pub(crate) fn replay(
     deck: Deck,
     outcome: &HandOutcome,
 ) -> Result<Vec<FinalStack>, VerifyError> {
-    let start_error = |reason: String| VerifyError::Replay {
-        action: None,
-        reason,
-    };
-    let seats: Vec<SeatSetup> = setup
-        .seats()
-        .iter()
-        .map(|s| {
-            Ok(SeatSetup {
-                seat: seat(s.seat)?,
-                stack: Chips::new(s.stack),
-            })
-        })
-        .collect::<Result<_, VerifyError>>()?;
-    let (mut hand, _) = Hand::start(engine_config(setup), &seats, seat(setup.button())?, deck)
-        .map_err(|err| start_error(err.to_string()))?;
+    let (mut hand, _) = start_hand(setup, deck).map_err(|err| match err {
+        HandStartError::Seat(_) => VerifyError::Binding(SEAT_OUT_OF_RANGE),
+        HandStartError::Engine(err) => VerifyError::Replay {
+            action: None,
+            reason: err.to_string(),
+        },
+    })?;
     for (index, logged) in outcome.actions.iter().enumerate() {
         let action = match logged.action {
             RecordedAction::Fold => Action::Fold,
@@ -86,8 +77,76 @@ pub(crate) fn replay(
         .collect())
 }
 
+const SEAT_OUT_OF_RANGE: &str = "seat number out of range";
+
 fn seat(number: u8) -> Result<Seat, VerifyError> {
-    Seat::new(number).ok_or(VerifyError::Binding("seat number out of range"))
+    Seat::new(number).ok_or(VerifyError::Binding(SEAT_OUT_OF_RANGE))
+}
+
+/// Why [`start_hand`] could not start a setup's hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HandStartError {
+    /// A seat number of the setup is not a `poker_core::Seat` (decoded setups never have one).
+    Seat(u8),
+    /// The engine refused the start.
+    Engine(StartError),
+}
+
+impl std::fmt::Display for HandStartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HandStartError::Seat(number) => write!(f, "seat {number} is out of range"),
+            HandStartError::Engine(err) => write!(f, "the engine refused the start: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for HandStartError {}
+
+/// Starts the engine hand a setup describes on `deck`: its configuration
+/// ([`engine_config`]), seats, button and extra posts. [`crate::verify`] replays with
+/// exactly this, so a server that deals with it plays the rules its records are checked
+/// against.
+///
+/// ```
+/// let setup = fairness::doc_support::heads_up_setup();
+/// let deck = poker_core::Deck::ordered(poker_core::DeckKind::Standard);
+/// let (hand, _events) = fairness::start_hand(&setup, deck)?;
+/// assert_eq!(hand.seats().len(), setup.seats().len());
+/// # Ok::<(), fairness::HandStartError>(())
+/// ```
+pub fn start_hand(setup: &HandSetup, deck: Deck) -> Result<(Hand, Vec<Event>), HandStartError> {
+    let to_seat = |number: u8| Seat::new(number).ok_or(HandStartError::Seat(number));
+    let seats: Vec<SeatSetup> = setup
+        .seats()
+        .iter()
+        .map(|s| {
+            Ok(SeatSetup {
+                seat: to_seat(s.seat)?,
+                stack: Chips::new(s.stack),
+            })
+        })
+        .collect::<Result<_, HandStartError>>()?;
+    let posts: Vec<ExtraPost> = setup
+        .posts()
+        .iter()
+        .map(|p| {
+            Ok(ExtraPost {
+                seat: to_seat(p.seat)?,
+                live: Chips::new(p.live),
+                dead: Chips::new(p.dead),
+            })
+        })
+        .collect::<Result<_, HandStartError>>()?;
+    Hand::start_with_posts(
+        engine_config(setup),
+        &seats,
+        to_seat(setup.button())?,
+        deck,
+        &posts,
+    )
+    .map_err(HandStartError::Engine)
 }
 
 /// The engine configuration a setup describes: the one [`crate::verify`] replays with, so a

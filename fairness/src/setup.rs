@@ -167,6 +167,24 @@ pub struct SeatEntry {
     pub player: String,
 }
 
+/// A seat's forced post beyond the blinds of its position (missed blinds, or a new
+/// player's big blind), committed with the setup: `live` counts as the seat's first bet,
+/// `dead` goes into the pot (`poker_core::ExtraPost`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostEntry {
+    /// The seat, one of the setup's seats.
+    pub seat: u8,
+    /// Chips posted live.
+    pub live: u64,
+    /// Chips posted dead.
+    pub dead: u64,
+}
+
+/// Marks a seat entry followed by its [`PostEntry`] amounts in the canonical encoding: the
+/// seat byte is `seat | SEAT_POSTS_FLAG`. Seat numbers stay below 10, so a setup without
+/// posts encodes exactly as before posts existed.
+const SEAT_POSTS_FLAG: u8 = 0x80;
+
 /// Everything that fixes how a hand is played, committed in the announcement.
 /// Every seat listed is dealt in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +196,9 @@ pub struct HandSetup {
     dealing_order: u16,
     button: u8,
     seats: Vec<SeatEntry>,
+    /// Extra posts, ascending by seat; absent from the JSON form when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    posts: Vec<PostEntry>,
 }
 
 impl HandSetup {
@@ -203,10 +224,49 @@ impl HandSetup {
             dealing_order: dealing_order.version(),
             button,
             seats,
+            posts: Vec::new(),
         };
-        // One validation path: the decoder's.
+        setup.checked()
+    }
+
+    /// This setup with `posts` (replacing any it had), if they satisfy the record rules:
+    /// each names a seat of the setup, at most once, and posts a non-zero amount. Whether
+    /// the amounts are legal (at most the big blind, not from a seat that posts a blind of
+    /// its position) is the engine's call, when the hand starts or is replayed.
+    ///
+    /// ```
+    /// use fairness::PostEntry;
+    ///
+    /// let setup = fairness::doc_support::heads_up_setup();
+    /// let seat = setup.seats()[0].seat;
+    /// let posted = setup.clone().with_posts(vec![PostEntry { seat, live: 2, dead: 1 }])?;
+    /// assert_eq!(posted.posts().len(), 1);
+    /// assert!(setup.with_posts(vec![PostEntry { seat: 9, live: 2, dead: 0 }]).is_err());
+    /// # Ok::<(), fairness::DecodeError>(())
+    /// ```
+    pub fn with_posts(self, mut posts: Vec<PostEntry>) -> Result<HandSetup, DecodeError> {
+        posts.sort_by_key(|p| p.seat);
+        for pair in posts.windows(2) {
+            if pair[0].seat == pair[1].seat {
+                return Err(DecodeError::Invalid {
+                    field: "posts",
+                    reason: "a seat posts twice",
+                });
+            }
+        }
+        if let Some(post) = posts
+            .iter()
+            .find(|p| !self.seats.iter().any(|s| s.seat == p.seat))
+        {
+            return Err(bad("post seat", post.seat));
+        }
+        HandSetup { posts, ..self }.checked()
+    }
+
+    /// One validation path: the decoder's.
+    fn checked(&self) -> Result<HandSetup, DecodeError> {
         let mut enc = Encoder::default();
-        setup.encode(&mut enc);
+        self.encode(&mut enc);
         let bytes = enc.finish();
         let mut dec = Decoder::new(&bytes);
         let checked = HandSetup::decode(&mut dec)?;
@@ -242,6 +302,11 @@ impl HandSetup {
     /// The seats dealt in, in ascending seat order.
     pub fn seats(&self) -> &[SeatEntry] {
         &self.seats
+    }
+
+    /// The extra posts (missed blinds), ascending by seat; usually none.
+    pub fn posts(&self) -> &[PostEntry] {
+        &self.posts
     }
 
     /// The seats in dealing order: the first seat clockwise (ascending, wrapping)
@@ -288,9 +353,14 @@ impl HandSetup {
             .u8(self.button)
             .count(self.seats.len());
         for seat in &self.seats {
-            enc.u8(seat.seat)
+            let post = self.posts.iter().find(|p| p.seat == seat.seat);
+            let flag = if post.is_some() { SEAT_POSTS_FLAG } else { 0 };
+            enc.u8(seat.seat | flag)
                 .u64(seat.stack)
                 .bytes(seat.player.as_bytes());
+            if let Some(post) = post {
+                enc.u64(post.live).u64(post.dead);
+            }
         }
     }
 
@@ -342,8 +412,11 @@ impl HandSetup {
             });
         }
         let mut seats: Vec<SeatEntry> = Vec::with_capacity(count);
+        let mut posts: Vec<PostEntry> = Vec::new();
         for _ in 0..count {
-            let seat = dec.u8()?;
+            let byte = dec.u8()?;
+            let posts_follow = byte & SEAT_POSTS_FLAG != 0;
+            let seat = byte & !SEAT_POSTS_FLAG;
             if seat >= MAX_SEATS {
                 return Err(bad("seat", seat));
             }
@@ -359,6 +432,16 @@ impl HandSetup {
                 stack,
                 player,
             });
+            if posts_follow {
+                let (live, dead) = (dec.u64()?, dec.u64()?);
+                if live == 0 && dead == 0 {
+                    return Err(DecodeError::Invalid {
+                        field: "post",
+                        reason: "a post flag with nothing posted",
+                    });
+                }
+                posts.push(PostEntry { seat, live, dead });
+            }
         }
         Ok(HandSetup {
             variant,
@@ -376,6 +459,7 @@ impl HandSetup {
             dealing_order,
             button,
             seats,
+            posts,
         })
     }
 }

@@ -30,11 +30,11 @@ pub use card::{format_cards, parse_cards, Card, CardSet, ParseCardError, Rank, S
 pub use dealing::{DealLayout, DealingOrder, UnknownDealingOrder};
 pub use deck::{Deck, DeckError, DeckKind};
 pub use engine::{
-    Action, ActionError, AnteKind, BettingError, BettingStructure, Blind, Chips, Event, ForcedBets,
-    ForcedBetsError, Game, Hand, HandConfig, HandResult, HandValue, LegalActions, LimitBetSize,
-    OddChipRule, PotShare, RaiseBlocked, Seat, SeatResult, SeatSetup, StartError, StreetSpec,
-    Variant, WinningHand, ACTIONS_PER_HAND_MAX, CHIPS_MAX, FIXED_LIMIT_BETS_PER_STREET_DEFAULT,
-    RAISES_PER_STREET_MAX, SEATS_MAX, STREETS_MAX,
+    Action, ActionError, AnteKind, BettingError, BettingStructure, Blind, Chips, Event, ExtraPost,
+    ExtraPostError, ForcedBets, ForcedBetsError, Game, Hand, HandConfig, HandResult, HandValue,
+    LegalActions, LimitBetSize, OddChipRule, PotShare, RaiseBlocked, Seat, SeatResult, SeatSetup,
+    StartError, StreetSpec, Variant, WinningHand, ACTIONS_PER_HAND_MAX, CHIPS_MAX,
+    FIXED_LIMIT_BETS_PER_STREET_DEFAULT, RAISES_PER_STREET_MAX, SEATS_MAX, STREETS_MAX,
 };
 pub use eval::{
     evaluate, evaluate_low8, evaluate_omaha, evaluate_omaha_low8, evaluate_short_deck, Category,

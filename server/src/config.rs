@@ -215,6 +215,7 @@ pub struct ConfigLayer {
 /// blinds = [5, 10]
 /// seats = 9
 /// buy_in = [200, 2000]
+/// sit_out_hands_max = 30  # optional
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -231,6 +232,10 @@ pub struct TableSpec {
     pub seats: u8,
     /// Smallest and largest buy-in.
     pub buy_in: (u64, u64),
+    /// Hands a player may sit out before being stood up (default
+    /// [`SIT_OUT_HANDS_MAX_DEFAULT`](crate::limits::SIT_OUT_HANDS_MAX_DEFAULT)).
+    #[serde(default)]
+    pub sit_out_hands_max: Option<u32>,
 }
 
 impl TableSpec {
@@ -261,6 +266,10 @@ impl TableSpec {
                 SEED_REVEAL_WINDOW_DEFAULT,
                 HAND_PAUSE_DEFAULT,
             )
+        })
+        .map(|table| match self.sit_out_hands_max {
+            Some(hands) => table.with_sit_out_hands_max(hands),
+            None => table,
         })
         .map_err(|e| invalid(e.to_string()))
     }
@@ -427,6 +436,7 @@ pub struct Config {
     tls: Option<TlsFiles>,
     action_clock: Duration,
     admin_token: Option<AdminTokenHash>,
+    presence: PresenceRules,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -668,6 +678,7 @@ impl Config {
             tables,
             action_clock,
             admin_token: layer.admin_token.as_ref().map(AdminSecret::hash),
+            presence,
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
@@ -740,6 +751,12 @@ impl Config {
         self.action_clock
     }
 
+    /// The time bank and disconnection rules every table gets, tables created at run time
+    /// included.
+    pub fn presence(&self) -> &PresenceRules {
+        &self.presence
+    }
+
     /// The admin token's hash; `None` means the server has no admin API and no `/metrics`.
     pub fn admin_token(&self) -> Option<&AdminTokenHash> {
         self.admin_token.as_ref()
@@ -791,7 +808,7 @@ mod tests {
     fn tables_come_from_the_file() {
         let file = file_with(
             "action_clock_secs = 15\n[[tables]]\nname = \"nlhe-5-10\"\nnumber = 3\ngame = \"nlhe\"\n\
-             blinds = [5, 10]\nseats = 9\nbuy_in = [200, 2000]\n",
+             blinds = [5, 10]\nseats = 9\nbuy_in = [200, 2000]\nsit_out_hands_max = 5\n",
         );
         let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
         assert_eq!(config.tables().len(), 1);
@@ -801,6 +818,7 @@ mod tests {
             ("nlhe-5-10", 10, 9)
         );
         assert_eq!(table.action_clock(), Duration::from_secs(15));
+        assert_eq!(table.sit_out_hands_max(), 5);
         for bad in [
             "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"stud\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
             "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 12\nbuy_in = [40, 400]\n",

@@ -95,6 +95,9 @@ pub const WATCHERS_PER_TABLE_MAX: usize = 512;
 pub const TABLES_MAX: usize = 4096;
 /// Records returned by one request for a table's records in order.
 pub const RECORDS_PAGE_MAX: u64 = 100;
+/// Hands a player may sit out before being stood up with their chips returned (per table,
+/// `TableConfig::with_sit_out_hands_max`, or `sit_out_hands_max` in a `[[tables]]` entry).
+pub const SIT_OUT_HANDS_MAX_DEFAULT: u32 = 30;
 
 /// Events one table keeps for clients that resume after a dropped connection; a client
 /// further behind gets a snapshot instead. Each entry holds the public text and, for hole

@@ -197,6 +197,19 @@ pub(crate) fn hand_text(record: &SignedHandRecord, hand: &VerifiedHand) -> Strin
     if hand.deck.is_some() {
         out.push_str(&format!("  board: {}\n", format_cards(&hand.board)));
     }
+    let posts = record.body().announcement().body().setup().posts();
+    if !posts.is_empty() {
+        out.push_str("  posts beyond the blinds (missed blinds):\n");
+        for post in posts {
+            out.push_str(&format!(
+                "    seat {} ({}): {} live, {} dead\n",
+                post.seat,
+                player_of(record, post.seat),
+                post.live,
+                post.dead
+            ));
+        }
+    }
     let actions = &record.body().outcome().actions;
     if !actions.is_empty() {
         out.push_str("  actions:\n");
@@ -224,8 +237,23 @@ pub(crate) fn hand_text(record: &SignedHandRecord, hand: &VerifiedHand) -> Strin
     out
 }
 
-/// The same as JSON.
+/// The same as JSON (`posts` only when the hand had any, so other hands print as before).
 pub(crate) fn hand_json(record: &SignedHandRecord, hand: &VerifiedHand) -> Value {
+    let mut value = hand_json_fields(record, hand);
+    let posts = record.body().announcement().body().setup().posts();
+    if let (false, Some(object)) = (posts.is_empty(), value.as_object_mut()) {
+        object.insert(
+            "posts".into(),
+            posts
+                .iter()
+                .map(|p| json!({"seat": p.seat, "live": p.live, "dead": p.dead}))
+                .collect(),
+        );
+    }
+    value
+}
+
+fn hand_json_fields(record: &SignedHandRecord, hand: &VerifiedHand) -> Value {
     json!({
         "table_id": hand.table_id,
         "hand_no": hand.hand_no,

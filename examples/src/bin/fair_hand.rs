@@ -9,7 +9,7 @@ use fairness::{
     HandSetup, KeyRing, LoggedAction, OddChipRule, Predecessor, RecordHash, RecordedAction,
     SeatEntry, SeedOrigin, ServerKey, ServerSeed, SignedHandRecord, Variant,
 };
-use poker_core::{Action, Chips, DealingOrder, Hand, Seat, SeatSetup};
+use poker_core::{Action, DealingOrder};
 use rand_core::{OsRng, TryRngCore};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -83,24 +83,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let deck = session.deck()?;
 
-    // Play: everyone checks or calls to the showdown.
-    let config = fairness::doc_support::engine_config(&setup);
-    let seats: Vec<SeatSetup> = setup
-        .seats()
-        .iter()
-        .map(|s| {
-            Ok(SeatSetup {
-                seat: Seat::new(s.seat).ok_or("seat")?,
-                stack: Chips::new(s.stack),
-            })
-        })
-        .collect::<Result<_, &str>>()?;
-    let (mut hand, _) = Hand::start(
-        config,
-        &seats,
-        Seat::new(setup.button()).ok_or("seat")?,
-        deck,
-    )?;
+    // Play: everyone checks or calls to the showdown. `start_hand` starts the engine hand
+    // the setup describes, exactly as the verifier will replay it.
+    let (mut hand, _) = fairness::start_hand(&setup, deck)?;
     let mut log = Vec::new();
     while let Some(legal) = hand.legal_actions() {
         let (action, recorded) = if legal.can_check {

@@ -3,7 +3,7 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)] // Each test file uses a different subset.
 
 use fairness::*;
-use poker_core::{Action, Chips, Hand, LegalActions, Seat, SeatSetup};
+use poker_core::{Action, LegalActions};
 
 /// The test server key (fixed secret, never used outside tests).
 pub fn key() -> ServerKey {
@@ -125,22 +125,8 @@ pub fn play(
     policy: Policy,
     max_actions: Option<usize>,
 ) -> (Vec<LoggedAction>, usize, Vec<FinalStack>) {
-    let config = fairness_engine_config(setup);
-    let seats: Vec<SeatSetup> = setup
-        .seats()
-        .iter()
-        .map(|s| SeatSetup {
-            seat: Seat::new(s.seat).unwrap(),
-            stack: Chips::new(s.stack),
-        })
-        .collect();
-    let (mut hand, _) = Hand::start(
-        config,
-        &seats,
-        Seat::new(setup.button()).unwrap(),
-        session.deck().unwrap(),
-    )
-    .unwrap();
+    // Through the crate's own start, so setups with extra posts are played as verified.
+    let (mut hand, _) = fairness::start_hand(setup, session.deck().unwrap()).unwrap();
     let mut actions = Vec::new();
     let mut step = 0;
     while let Some(legal) = hand.legal_actions() {
@@ -170,10 +156,6 @@ pub fn play(
         })
         .collect();
     (actions, hand.board().len(), stacks)
-}
-
-fn fairness_engine_config(setup: &HandSetup) -> poker_core::HandConfig {
-    fairness::doc_support::engine_config(setup)
 }
 
 /// A complete, signed record of a hand played with `policy`.

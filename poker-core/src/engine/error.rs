@@ -4,6 +4,7 @@ use core::fmt;
 
 use super::action::RaiseBlocked;
 use super::chips::Chips;
+use super::posts::ExtraPostError;
 use super::seat::Seat;
 use crate::deck::DeckKind;
 
@@ -52,6 +53,8 @@ pub enum StartError {
     BadForcedBets(ForcedBetsError),
     /// The betting structure is inconsistent.
     BadBetting(BettingError),
+    /// An extra post of [`Hand::start_with_posts`](super::Hand::start_with_posts) is refused.
+    BadExtraPost(ExtraPostError),
 }
 
 /// How the forced bets are inconsistent.
@@ -110,6 +113,7 @@ impl fmt::Display for StartError {
             }
             StartError::BadForcedBets(error) => write!(f, "bad forced bets: {error}"),
             StartError::BadBetting(error) => write!(f, "bad betting structure: {error}"),
+            StartError::BadExtraPost(error) => write!(f, "bad extra post: {error}"),
         }
     }
 }

@@ -116,6 +116,18 @@ pub enum Event {
         /// Whether this put the player all-in.
         all_in: bool,
     },
+    /// A player posted beyond the blinds of their position to be dealt in
+    /// ([`Hand::start_with_posts`](super::Hand::start_with_posts)), e.g. missed blinds.
+    ExtraPosted {
+        /// Who posted.
+        seat: Seat,
+        /// Chips posted live: they count as the player's bet on the first street.
+        live: Chips,
+        /// Chips posted dead, straight into the main pot.
+        dead: Chips,
+        /// Whether this put the player all-in.
+        all_in: bool,
+    },
     /// Hole cards dealt face down to one player (private to that player).
     HoleCardsDealt {
         /// The player.

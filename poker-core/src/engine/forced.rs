@@ -6,16 +6,16 @@ use super::chips::Chips;
 use super::config::{AnteKind, BettingStructure};
 use super::event::{Blind, Event};
 use super::hand::Hand;
+use super::posts::ExtraPost;
+use super::seat::Seat;
 
 impl Hand {
-    /// Posts every forced bet in the documented order (see [`Hand::start`]), opens
-    /// the first betting round and returns where the search for its first actor
-    /// starts: the player after the last blind, or the first left of the button.
-    pub(super) fn post_forced_bets(&mut self) -> usize {
+    /// The blinds of the positions, in posting order: (index in position order, blind,
+    /// nominal amount).
+    fn positional_blinds(&self) -> Vec<(usize, Blind, Chips)> {
         let n = self.players.len();
         let forced = self.config.forced;
-        // Heads-up the button (last in position order) posts the small blind.
-        let (small, big) = if n == 2 { (1, 0) } else { (0, 1) };
+        let (small, big) = Self::blind_indices(n);
         let mut blinds = Vec::new();
         if !forced.small_blind.is_zero() {
             blinds.push((small, Blind::Small, forced.small_blind));
@@ -29,6 +29,36 @@ impl Hand {
         if let Some(button_blind) = forced.button_blind {
             blinds.push((n - 1, Blind::Button, button_blind));
         }
+        blinds
+    }
+
+    /// Indices in position order of the small and big blind with `n` players: heads-up
+    /// the button (last in position order) posts the small blind.
+    fn blind_indices(n: usize) -> (usize, usize) {
+        if n == 2 {
+            (1, 0)
+        } else {
+            (0, 1)
+        }
+    }
+
+    /// The seats that post a blind of their position.
+    pub(super) fn positional_blind_seats(&self) -> Vec<Seat> {
+        self.positional_blinds()
+            .into_iter()
+            .map(|(i, _, _)| self.players[i].seat)
+            .collect()
+    }
+
+    /// Posts every forced bet in the documented order (see [`Hand::start`] and
+    /// [`Hand::start_with_posts`]), opens the first betting round and returns where the
+    /// search for its first actor starts: the player after the last blind, or the first
+    /// left of the button.
+    pub(super) fn post_forced_bets(&mut self, posts: &[ExtraPost]) -> usize {
+        let n = self.players.len();
+        let forced = self.config.forced;
+        let (_, big) = Self::blind_indices(n);
+        let blinds = self.positional_blinds();
         let mut level = Chips::ZERO;
         for &(i, blind, nominal) in &blinds {
             self.post_blind(i, blind, nominal);
@@ -37,6 +67,8 @@ impl Hand {
         // For the fixed-limit cap the largest blind is the opening bet and a
         // straddle is a raise over it.
         let bet_blinds = u8::from(!level.is_zero()) + u8::from(forced.straddle.is_some());
+        // Extra posts are at most the big blind, so they never raise the level.
+        self.post_extra(posts);
         match forced.ante_kind {
             AnteKind::None => {}
             AnteKind::Uniform => (0..n).for_each(|i| self.post_ante(i, forced.ante)),

@@ -7,6 +7,7 @@ use super::config::{HandConfig, SeatSetup, StreetSpec};
 use super::error::{ActionError, StartError};
 use super::event::{Event, HandResult, SeatResult};
 use super::player::Player;
+use super::posts::{check_posts, ExtraPost};
 use super::seat::{Seat, SEATS_MAX};
 use super::validate::check_start;
 use crate::card::{Card, CardSet};
@@ -119,6 +120,53 @@ impl Hand {
         button: Seat,
         deck: Deck,
     ) -> Result<(Hand, Vec<Event>), StartError> {
+        Hand::start_with_posts(config, seats, button, deck, &[])
+    }
+
+    /// Starts a hand as [`Hand::start`] does, with [`ExtraPost`]s: chips that players
+    /// other than the blinds of their position post to be dealt in (card rooms make a
+    /// player who missed the blinds post the big blind live and the small blind dead).
+    ///
+    /// Each post is posted after the positional blinds and before the antes, in position
+    /// order, as [`Event::ExtraPosted`]: the live part first, as the player's bet on the
+    /// first street (a call costs only the rest, and the player still has the option to
+    /// raise when the action comes back unraised), then the dead part into the main pot,
+    /// from what is left of the stack. A stack that does not cover the post goes all-in.
+    /// With no posts this is exactly [`Hand::start`].
+    ///
+    /// Every post must name a seat dealt in that posts no positional blind, at most once,
+    /// with a non-zero total and each part at most the big blind; otherwise
+    /// [`StartError::BadExtraPost`] and nothing happens.
+    ///
+    /// ```
+    /// use poker_core::{
+    ///     Action, BettingStructure, Chips, Deck, DeckKind, ExtraPost, ForcedBets, Game, Hand,
+    ///     HandConfig, Seat, SeatSetup, Variant,
+    /// };
+    ///
+    /// let game = Game { variant: Variant::Holdem, betting: BettingStructure::NoLimit };
+    /// let config = HandConfig::new(game, ForcedBets::blinds(Chips::new(1), Chips::new(2)));
+    /// let seat = |n| Seat::new(n).expect("seat numbers below SEATS_MAX");
+    /// let players: Vec<SeatSetup> =
+    ///     (0..4).map(|n| SeatSetup { seat: seat(n), stack: Chips::new(100) }).collect();
+    /// // Button 0, blinds 1 and 2; seat 3 returns owing both blinds.
+    /// let post = ExtraPost { seat: seat(3), live: Chips::new(2), dead: Chips::new(1) };
+    /// let (mut hand, _) =
+    ///     Hand::start_with_posts(config, &players, seat(0), Deck::ordered(DeckKind::Standard), &[post])?;
+    /// assert_eq!(hand.pot(), Chips::new(1)); // the dead small blind
+    /// assert_eq!(hand.street_bet(seat(3)), Some(Chips::new(2))); // the live big blind
+    /// // Seat 3 acts first and may check: its live post already matches the big blind.
+    /// assert!(hand.legal_actions().is_some_and(|legal| legal.can_check));
+    /// hand.apply(seat(3), Action::Check)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn start_with_posts(
+        config: HandConfig,
+        seats: &[SeatSetup],
+        button: Seat,
+        deck: Deck,
+        posts: &[ExtraPost],
+    ) -> Result<(Hand, Vec<Event>), StartError> {
         check_start(&config, seats, button, &deck)?;
         let mut players: Vec<Player> = seats
             .iter()
@@ -165,7 +213,10 @@ impl Hand {
             actions: 0,
             result: None,
         };
-        let first = hand.post_forced_bets();
+        let dealt: Vec<Seat> = hand.players.iter().map(|p| p.seat).collect();
+        check_posts(&hand.config, &dealt, &hand.positional_blind_seats(), posts)
+            .map_err(StartError::BadExtraPost)?;
+        let first = hand.post_forced_bets(posts);
         hand.deal_hole_cards();
         hand.progress(first);
         hand.assert_invariants();

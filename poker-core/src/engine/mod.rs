@@ -21,6 +21,7 @@ mod event;
 mod forced;
 mod hand;
 mod player;
+mod posts;
 mod pots;
 mod seat;
 mod showdown;
@@ -35,4 +36,5 @@ pub use config::{
 pub use error::{ActionError, BettingError, ForcedBetsError, StartError};
 pub use event::{Blind, Event, HandResult, HandValue, PotShare, SeatResult, WinningHand};
 pub use hand::{Hand, ACTIONS_PER_HAND_MAX, RAISES_PER_STREET_MAX, STREETS_MAX};
+pub use posts::{ExtraPost, ExtraPostError};
 pub use seat::{Seat, SEATS_MAX};

@@ -15,6 +15,11 @@ use crate::{AnteKind, BettingStructure, Chips, Event, Hand, Seat, Variant};
 /// event log; shows and mucks are written where the engine made them (after the
 /// board). `finishing_stacks` is present once the hand is finished.
 ///
+/// Extra posts ([`Hand::start_with_posts`]) have no field of their own in PHH: the live part
+/// is written as the player's `blinds_or_straddles` entry and the dead part added to their
+/// `antes` entry, which is what the chips did. [`replay`](crate::phh::replay()) reads those fields by
+/// position only and refuses such a file with a typed error.
+///
 /// ```
 /// use poker_core::export::to_phh;
 /// use poker_core::phh::{replay, HandHistory};
@@ -73,6 +78,26 @@ pub fn to_phh(hand: &Hand, names: Option<&[(Seat, String)]>) -> Result<HandHisto
     }
     if let Some(button_blind) = forced.button_blind {
         blinds[players - 1] = amount(button_blind);
+    }
+    // Extra posts (missed blinds): the live part is a forced bet like a blind, the dead
+    // part dead money like an ante. They never fall on a heads-up hand's entries (the
+    // engine refuses them for the seats posting positional blinds, which are all seats
+    // heads-up), so the heads-up ante reversal does not apply.
+    for event in hand.events() {
+        if let Event::ExtraPosted {
+            seat, live, dead, ..
+        } = event
+        {
+            if let Some(i) = index_of(*seat) {
+                // Such a seat posts no positional blind, and only a uniform ante besides.
+                let ante = match forced.ante_kind {
+                    AnteKind::Uniform => forced.ante.get(),
+                    AnteKind::None | AnteKind::BigBlind => 0,
+                };
+                blinds[i] = amount(*live);
+                antes[i] = amount(Chips::new(ante.saturating_add(dead.get())));
+            }
+        }
     }
     let (min_bet, small_bet, big_bet) = match game.betting {
         BettingStructure::FixedLimit {

@@ -169,6 +169,20 @@ pub fn to_pokerstars(
                     all_in_text(*all_in)
                 );
             }
+            Event::ExtraPosted {
+                seat,
+                live,
+                dead,
+                all_in,
+            } => {
+                // PokerStars' own wording for posts of missed blinds.
+                let what = match (live.is_zero(), dead.is_zero()) {
+                    (false, false) => format!("small & big blinds {}", live.plus(*dead)),
+                    (false, true) => format!("big blind {live}"),
+                    _ => format!("small blind {dead}"),
+                };
+                let _ = writeln!(out, "{}: posts {what}{}", name(*seat), all_in_text(*all_in));
+            }
             Event::HoleCardsDealt { seat, cards } => {
                 if !hole_cards_marked {
                     out.push_str("*** HOLE CARDS ***\n");
@@ -409,9 +423,9 @@ impl<'a> Log<'a> {
     }
 
     fn posted_blind(&self, seat: Seat) -> bool {
-        self.events
-            .iter()
-            .any(|e| matches!(e, Event::BlindPosted { seat: s, .. } if *s == seat))
+        self.events.iter().any(|e| {
+            matches!(e, Event::BlindPosted { seat: s, .. } | Event::ExtraPosted { seat: s, .. } if *s == seat)
+        })
     }
 
     fn shown(&self, seat: Seat) -> Option<&'a [Card]> {

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod oracle;
+mod posts;
 mod rules;
 mod sim;
 mod support;

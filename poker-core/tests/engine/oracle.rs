@@ -22,6 +22,13 @@ pub(crate) fn expected_winnings(hand: &Hand) -> BTreeMap<u8, u64> {
                 }
             }
             Event::AntePosted { amount, .. } => antes += amount.get(),
+            // Extra posts: the live part is a bet like a blind, the dead part dead money.
+            Event::ExtraPosted {
+                seat, live, dead, ..
+            } => {
+                *bets.get_mut(&seat.index()).unwrap() += live.get();
+                antes += dead.get();
+            }
             Event::BlindPosted { seat, amount, .. }
             | Event::Called { seat, amount, .. }
             | Event::BetOrRaised { seat, amount, .. } => {

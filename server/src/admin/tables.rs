@@ -84,6 +84,8 @@ fn open_tables(conn: &Connection) -> Result<Vec<TableSpec>, StoreError> {
                 seats: u8::try_from(seats)
                     .map_err(|_| StoreError::Corrupt(format!("{seats} seats")))?,
                 buy_in: (to_u64(min)?, to_u64(max)?),
+                // Not stored: a created table gets the default sit-out limit.
+                sit_out_hands_max: None,
             })
         })
         .collect()

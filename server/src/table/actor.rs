@@ -13,12 +13,14 @@ use fairness::{
     LoggedAction, Predecessor, ProtocolError, RecordHash, RecordedAction, SeatEntry, SeedOrigin,
     ServerSeed, SignedHandRecord,
 };
-use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat, SeatSetup};
+use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::missed_blinds::{plan_hand, BlindSeats};
 use super::presence::Presence;
 use super::replay_buffer::ReplayBuffer;
+use super::seating::SeatState;
 use super::settlement::{movements, SeatChange};
 use super::{ConnId, Outbox, Player, TableCommand, TableConfig};
 use crate::accounts::AccountId;
@@ -34,6 +36,7 @@ use crate::ws::messages::{
 };
 
 mod reconnect;
+mod seating_requests;
 
 /// A refusal: code and message.
 type Refusal = (RejectCode, String);
@@ -50,6 +53,8 @@ struct Occupant {
     session: LedgerAccountId,
     stack: u64,
     leaving: bool,
+    /// Sitting out and missed blinds.
+    seating: SeatState,
 }
 
 /// A watching connection.
@@ -110,6 +115,8 @@ pub(super) struct Table {
     presence: Presence,
     /// Recent events, for clients that resume (`reconnect.rs`).
     replay: ReplayBuffer,
+    /// Where the blinds were in the last hand announced, while a game is running.
+    last_blinds: Option<BlindSeats>,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -205,6 +212,7 @@ impl Table {
             act_arrived: None,
             presence: Presence::new(config.seats(), *config.presence()),
             replay: ReplayBuffer::new(REPLAY_BUFFER_EVENTS_MAX, REPLAY_BUFFER_BYTES_MAX),
+            last_blinds: None,
             config,
             state,
         };
@@ -334,20 +342,8 @@ impl Table {
         }
         let deck = session.deck().map_err(|_| "deck")?;
         let setup = session.announcement().body().setup();
-        let players: Vec<SeatSetup> = seats
-            .iter()
-            .map(|&(seat, stack)| SeatSetup {
-                seat: seat_of(seat),
-                stack: Chips::new(stack),
-            })
-            .collect();
-        let (mut engine, _) = Hand::start(
-            fairness::engine_config(setup),
-            &players,
-            seat_of(setup.button()),
-            deck,
-        )
-        .map_err(|_| "the saved hand does not start")?;
+        let (mut engine, _) =
+            fairness::start_hand(setup, deck).map_err(|_| "the saved hand does not start")?;
         let mut actions = Vec::new();
         for chunk in open.actions.chunks(10) {
             let logged = decode_action(chunk).ok_or("saved action does not decode")?;
@@ -487,6 +483,7 @@ impl Table {
                     seat,
                     player: o.name.clone(),
                     stack: o.stack,
+                    status: Some(o.seating.wire()),
                 })
             })
             .collect()
@@ -551,10 +548,28 @@ impl Table {
                 match other {
                     // Observers may resume too (handled above).
                     ClientRequest::Resume { .. } => Ok(()),
-                    ClientRequest::Sit { seat, buy_in, .. } => {
+                    ClientRequest::Sit {
+                        seat,
+                        buy_in,
+                        wait_for_big_blind,
+                        ..
+                    } => {
                         self.refuse_if_closing()?;
-                        self.sit(conn, player, seat, buy_in, outbox).await
+                        self.sit(conn, player, (seat, buy_in, wait_for_big_blind), outbox)
+                            .await
                     }
+                    ClientRequest::SitOut { .. } => {
+                        let in_hand = self
+                            .seat_of_account(player.account)
+                            .is_some_and(|s| self.in_hand(s));
+                        self.seating(&player, |s| s.sit_out(in_hand))
+                    }
+                    ClientRequest::SitOutNextHand { on, .. } => {
+                        self.seating(&player, |s| s.set_sit_out_next_hand(on))
+                    }
+                    ClientRequest::SitIn {
+                        wait_for_big_blind, ..
+                    } => self.seating(&player, |s| s.sit_in(wait_for_big_blind)),
                     ClientRequest::Leave { .. } => self.leave(&player).await,
                     ClientRequest::CommitSeed {
                         hand, commitment, ..
@@ -620,8 +635,7 @@ impl Table {
         &mut self,
         conn: ConnId,
         player: Player,
-        seat: u8,
-        buy_in: u64,
+        (seat, buy_in, wait_for_big_blind): (u8, u64, bool),
         outbox: &Outbox,
     ) -> Result<(), Refusal> {
         let slot = self.seats.get(usize::from(seat)).ok_or_else(|| {
@@ -685,8 +699,12 @@ impl Table {
             session,
             stack,
             leaving: false,
+            seating: SeatState::new_player(self.last_blinds.is_some(), wait_for_big_blind),
         });
         self.presence.seated(seat, player.account);
+        let status = self.seats[usize::from(seat)]
+            .as_ref()
+            .map(|o| o.seating.wire());
         if !self.watchers.contains_key(&conn) {
             self.watch(conn, Some(player.account), outbox)?;
         }
@@ -696,6 +714,7 @@ impl Table {
                     seat,
                     player: player.name,
                     stack,
+                    status,
                 },
             },
             None,
@@ -928,6 +947,7 @@ impl Table {
                 o.as_ref().is_some_and(|o| {
                     o.stack > 0
                         && !o.leaving
+                        && !o.seating.sitting_out()
                         && self.watchers.values().any(|w| w.account == Some(o.account))
                 })
             })
@@ -960,18 +980,24 @@ impl Table {
         if self.holds_hands() {
             return;
         }
-        let seats = self.eligible_seats();
-        if seats.len() < 2 {
+        self.between_hands().await;
+        let candidates: Vec<_> = self
+            .eligible_seats()
+            .into_iter()
+            .filter_map(|seat| {
+                self.seats[usize::from(seat)]
+                    .as_ref()
+                    .map(|o| o.seating.candidate(seat))
+            })
+            .collect();
+        let stakes = (self.config.small_blind(), self.config.big_blind());
+        let Some(plan) = plan_hand(&candidates, self.button, self.last_blinds.is_some(), stakes)
+        else {
+            self.game_stopped();
             return;
-        }
-        let button = match self.button {
-            Some(previous) => seats
-                .iter()
-                .copied()
-                .find(|&s| s > previous)
-                .unwrap_or(seats[0]),
-            None => seats[0],
         };
+        let seats = plan.dealt.clone();
+        let button = plan.button;
         let entries: Vec<SeatEntry> = seats
             .iter()
             .filter_map(|&seat| {
@@ -982,7 +1008,11 @@ impl Table {
                 })
             })
             .collect();
-        let setup = match self.config.hand_setup(button, entries.clone()) {
+        let setup = match self
+            .config
+            .hand_setup(button, entries.clone())
+            .and_then(|setup| setup.with_posts(plan.posts.clone()))
+        {
             Ok(setup) => setup,
             Err(err) => {
                 tracing::error!(%err, "building the hand setup");
@@ -1022,6 +1052,7 @@ impl Table {
             commit_window_ms: millis(self.config.commit_window()),
         };
         self.button = Some(button);
+        self.record_blinds(&plan);
         self.hand = Some(HandState {
             no,
             session,
@@ -1095,21 +1126,8 @@ impl Table {
             }
         };
         let setup = current.session.announcement().body().setup();
-        let players: Vec<SeatSetup> = current
-            .seats
-            .iter()
-            .map(|&(seat, stack)| SeatSetup {
-                seat: seat_of(seat),
-                stack: Chips::new(stack),
-            })
-            .collect();
-        let started = Hand::start(
-            fairness::engine_config(setup),
-            &players,
-            seat_of(setup.button()),
-            deck,
-        );
-        let (engine, events) = match started {
+        // The record's own start (extra posts included), so the verifier replays this hand.
+        let (engine, events) = match fairness::start_hand(setup, deck) {
             Ok(started) => started,
             Err(err) => {
                 tracing::error!(%err, "starting the hand");
@@ -1133,6 +1151,7 @@ impl Table {
                     .map(|o| o.name.clone())
                     .unwrap_or_default(),
                 stack,
+                status: None,
             })
             .collect();
         self.emit(
@@ -1438,6 +1457,7 @@ impl Table {
                     seat,
                     player: occupant.map(|o| o.name.clone()).unwrap_or_default(),
                     stack: occupant.map_or(0, |o| o.stack),
+                    status: None,
                 }
             })
             .collect();
@@ -1529,6 +1549,17 @@ fn wire_event(event: &Event) -> Option<WireEvent> {
                 Blind::Button => "button",
             },
             amount: amount.get(),
+            all_in: *all_in,
+        },
+        Event::ExtraPosted {
+            seat,
+            live,
+            dead,
+            all_in,
+        } => WireEvent::Posted {
+            seat: seat.index(),
+            live: live.get(),
+            dead: dead.get(),
             all_in: *all_in,
         },
         Event::AntePosted {

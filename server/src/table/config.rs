@@ -45,6 +45,7 @@ pub struct TableConfig {
     reveal_window: Duration,
     hand_pause: Duration,
     presence: PresenceRules,
+    sit_out_hands_max: u32,
 }
 
 /// Why a table configuration was refused.
@@ -112,7 +113,21 @@ impl TableConfig {
             reveal_window: SEED_REVEAL_WINDOW_DEFAULT,
             hand_pause: Duration::ZERO,
             presence: PresenceRules::default(),
+            sit_out_hands_max: crate::limits::SIT_OUT_HANDS_MAX_DEFAULT,
         })
+    }
+
+    /// The same table standing a player up (chips returned) once they have sat out
+    /// `hands` hands ([`SIT_OUT_HANDS_MAX_DEFAULT`](crate::limits::SIT_OUT_HANDS_MAX_DEFAULT)
+    /// by default). Zero stands a player up before the first hand they would sit out.
+    pub fn with_sit_out_hands_max(mut self, hands: u32) -> TableConfig {
+        self.sit_out_hands_max = hands;
+        self
+    }
+
+    /// Hands a player may sit out before being stood up.
+    pub fn sit_out_hands_max(&self) -> u32 {
+        self.sit_out_hands_max
     }
 
     /// The same table with other clocks: how long a player may think, how long seats have

@@ -98,7 +98,7 @@ impl Tables {
                 continue;
             }
             let config = match spec.build(state.config().action_clock()) {
-                Ok(config) => config,
+                Ok(config) => config.with_presence(*state.config().presence()),
                 Err(err) => {
                     tracing::error!(table = spec.name, %err, "a created table is invalid");
                     continue;
@@ -137,7 +137,9 @@ impl Tables {
         state: &AppState,
         spec: TableSpec,
     ) -> Result<TableConfig, CreateTableError> {
-        let config = spec.build(state.config().action_clock())?;
+        let config = spec
+            .build(state.config().action_clock())?
+            .with_presence(*state.config().presence());
         let _creating = self.creating.lock().await;
         if self.len() >= TABLES_MAX {
             return Err(CreateTableError::TooMany);

@@ -9,13 +9,17 @@
 //!   disconnect grace and its abuse limit ([`PresenceRules`]); `clock_bank`: the decision
 //!   between grace, bank and time-out when a turn's deadline passes; `replay_buffer`: the
 //!   recent events a resuming client gets back in its own view.
+//! * `seating`: sitting out, sitting in and the blinds a seat owes; `missed_blinds`: who is
+//!   dealt the next hand and who posts what (the cash-game missed-blind rule).
 
 mod actor;
 mod clock_bank;
 pub mod config;
 mod dynamic;
+mod missed_blinds;
 pub mod presence;
 mod replay_buffer;
+mod seating;
 pub mod settlement;
 
 use std::collections::BTreeMap;

@@ -31,6 +31,10 @@ pub enum ClientRequest {
         seat: u8,
         /// Chips to bring.
         buy_in: u64,
+        /// At a running game: wait for the big blind instead of posting one to be dealt in
+        /// at once (default `false`).
+        #[serde(default)]
+        wait_for_big_blind: bool,
     },
     /// Leave the table (after the current hand if in it); the chips go back to the account.
     Leave {
@@ -62,6 +66,30 @@ pub enum ClientRequest {
         hand: u64,
         /// The 32-byte seed as hex.
         seed: String,
+    },
+    /// Sit out: now if not dealt in the current hand, else when it ends. The seat and its
+    /// chips stay.
+    SitOut {
+        /// The table's name.
+        table: String,
+    },
+    /// Set (`on`, the default) or clear the flag that sits the player out when the current
+    /// hand ends.
+    SitOutNextHand {
+        /// The table's name.
+        table: String,
+        /// Set or clear.
+        #[serde(default = "default_on")]
+        on: bool,
+    },
+    /// Come back from sitting out (or clear a pending sit-out). Missed blinds are posted
+    /// when next dealt in, unless `wait_for_big_blind`.
+    SitIn {
+        /// The table's name.
+        table: String,
+        /// Wait for the big blind instead of posting missed blinds (default `false`).
+        #[serde(default)]
+        wait_for_big_blind: bool,
     },
     /// A betting action in the current hand.
     Act {
@@ -99,9 +127,16 @@ impl ClientRequest {
             | ClientRequest::ServerSeed { table, .. }
             | ClientRequest::RevealSeed { table, .. }
             | ClientRequest::Act { table, .. }
-            | ClientRequest::Resume { table, .. } => Some(table),
+            | ClientRequest::Resume { table, .. }
+            | ClientRequest::SitOut { table }
+            | ClientRequest::SitOutNextHand { table, .. }
+            | ClientRequest::SitIn { table, .. } => Some(table),
         }
     }
+}
+
+fn default_on() -> bool {
+    true
 }
 
 /// A betting action on the wire.
@@ -167,6 +202,10 @@ pub enum RejectCode {
     TableBusy,
     /// The table is closing (admin API): no new seats.
     TableClosing,
+    /// `sit_in` from a player who is not sitting out (and has no sit-out pending).
+    NotSittingOut,
+    /// `sit_out` from a player who is sitting out already.
+    AlreadySittingOut,
     /// The server failed; details are in its log.
     Internal,
     /// The connection (or its address) sends faster than its rate limit; nothing was done.
@@ -182,6 +221,22 @@ pub struct WireSeat {
     pub player: String,
     /// Chips at the table.
     pub stack: u64,
+    /// Sitting out and missed blinds, where the event shows them (snapshots and `seated`).
+    #[serde(flatten)]
+    pub status: Option<WireSeatStatus>,
+}
+
+/// A seat's status: sitting out, a pending sit-out, and the blinds it owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WireSeatStatus {
+    /// The player sits out (is not dealt in).
+    pub sitting_out: bool,
+    /// The player sits out when the current hand ends.
+    pub sit_out_next_hand: bool,
+    /// Blinds owed from sitting out: `none`, `small`, `big` or `both`.
+    pub owes: &'static str,
+    /// The player waits for the big blind rather than post what it owes.
+    pub wait_for_big_blind: bool,
 }
 
 /// One pot winner's share.
@@ -307,6 +362,43 @@ pub enum WireEvent {
         amount: u64,
         /// The ante put the seat all-in.
         all_in: bool,
+    },
+    /// A seat posted beyond its position's blinds to be dealt in (missed blinds, or a new
+    /// player's big blind): `live` counts as its bet, `dead` went into the pot.
+    Posted {
+        /// The seat.
+        seat: u8,
+        /// Chips posted live.
+        live: u64,
+        /// Chips posted dead.
+        dead: u64,
+        /// The post put the seat all-in.
+        all_in: bool,
+    },
+    /// A player sat out: not dealt in until `sat_in`; seat and chips stay.
+    SatOut {
+        /// The seat.
+        seat: u8,
+        /// The player.
+        player: String,
+    },
+    /// A player came back from sitting out.
+    SatIn {
+        /// The seat.
+        seat: u8,
+        /// The player.
+        player: String,
+        /// Blinds owed: `none`, `small`, `big` or `both`.
+        owes: &'static str,
+        /// Waits for the big blind rather than post them.
+        wait_for_big_blind: bool,
+    },
+    /// A player set or cleared the flag that sits them out when the current hand ends.
+    SitOutNextHand {
+        /// The seat.
+        seat: u8,
+        /// Set or cleared.
+        on: bool,
     },
     /// Hole cards were dealt. `cards` is present only in the seat's own copy.
     HoleCards {
@@ -731,6 +823,46 @@ mod tests {
         assert_eq!(
             code(parse_request(r#"{"v":1,"id":1,"type":"fly"}"#)),
             (Some(1), RejectCode::Malformed)
+        );
+    }
+
+    #[test]
+    fn seat_status_shows_only_where_given() {
+        let seat = |status| WireSeat {
+            seat: 4,
+            player: "carol".into(),
+            stack: 200,
+            status,
+        };
+        let plain = serde_json::to_value(seat(None)).expect("json");
+        assert_eq!(
+            plain,
+            serde_json::json!({"seat": 4, "player": "carol", "stack": 200})
+        );
+        let status = WireSeatStatus {
+            sitting_out: true,
+            sit_out_next_hand: false,
+            owes: "both",
+            wait_for_big_blind: false,
+        };
+        let seated = serde_json::to_value(WireEvent::Seated {
+            seat: seat(Some(status)),
+        })
+        .expect("json");
+        assert_eq!(
+            seated,
+            serde_json::json!({"kind": "seated", "seat": 4, "player": "carol", "stack": 200,
+                "sitting_out": true, "sit_out_next_hand": false, "owes": "both",
+                "wait_for_big_blind": false})
+        );
+        let request = parse_request(r#"{"v":1,"id":2,"type":"sit_out_next_hand","table":"t"}"#)
+            .expect("valid");
+        assert_eq!(
+            request.body,
+            ClientRequest::SitOutNextHand {
+                table: "t".into(),
+                on: true
+            }
         );
     }
 }

@@ -10,7 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use hyper::Method;
 use poker_server::config::ConfigLayer;
 use poker_server::ledger::TableId;
-use poker_server::table::{TableConfig, TableGame};
+use poker_server::table::{PresenceRules, TableConfig, TableGame};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -47,7 +47,14 @@ async fn start(dir: &Path) -> TestServer {
     )
     .expect("table")
     .with_clocks(CLOCK, CLOCK, CLOCK, Duration::ZERO)
-    .expect("clocks");
+    .expect("clocks")
+    // No time bank: a silent player's turn ends with the action clock, well inside
+    // RECEIVE_TIMEOUT.
+    .with_presence(
+        PresenceRules::default()
+            .with_time_bank(Duration::ZERO, Duration::ZERO)
+            .expect("no bank"),
+    );
     let config = config_in(dir, admin_layer())
         .with_tables(vec![table])
         .expect("tables");

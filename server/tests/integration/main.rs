@@ -8,6 +8,7 @@ mod idle_memory;
 mod ledger;
 mod persistence;
 mod reconnect;
+mod seating;
 mod support;
 mod table_errors;
 mod tables;

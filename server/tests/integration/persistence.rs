@@ -272,7 +272,7 @@ async fn the_binary_resolves_settings_and_exits_cleanly_on_sigterm() {
 }
 
 /// Starts the real binary on `data`, with its output drained; returns it and its address.
-fn spawn_server(data: &std::path::Path) -> (ChildGuard, std::net::SocketAddr) {
+pub(crate) fn spawn_server(data: &std::path::Path) -> (ChildGuard, std::net::SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_poker-server"))
         .env("POKER_ADDR", "127.0.0.1:0")
         .env("POKER_DATA_DIR", data)

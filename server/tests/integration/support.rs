@@ -10,6 +10,7 @@ use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
 use poker_server::config::{Config, ConfigLayer};
+use poker_server::limits::RATE_MAX;
 use poker_server::store::StoreError;
 use poker_server::App;
 use serde_json::{json, Value};
@@ -25,15 +26,29 @@ pub(crate) struct TestServer {
     task: JoinHandle<Result<(), StoreError>>,
 }
 
-/// Settings for a test server in `dir`, listening on an ephemeral port.
+/// Settings for a test server in `dir`, listening on an ephemeral port. Every test client
+/// comes from 127.0.0.1 and many send as fast as they can, so the rate limits are lifted
+/// unless `layer` sets them (the limit tests do).
 pub(crate) fn config_in(dir: &Path, layer: ConfigLayer) -> Config {
+    let unlimited = ConfigLayer {
+        ws_messages_per_sec: Some(RATE_MAX),
+        ws_message_burst: Some(RATE_MAX),
+        ws_messages_per_sec_per_address: Some(RATE_MAX),
+        ws_message_burst_per_address: Some(RATE_MAX),
+        http_requests_per_sec_per_address: Some(RATE_MAX),
+        http_request_burst_per_address: Some(RATE_MAX),
+        http_requests_per_sec_per_account: Some(RATE_MAX),
+        http_request_burst_per_account: Some(RATE_MAX),
+        ..ConfigLayer::default()
+    };
     Config::from_layer(
         ConfigLayer {
             addr: Some("127.0.0.1:0".parse().expect("address")),
             data_dir: Some(dir.to_owned()),
             ..ConfigLayer::default()
         }
-        .or(layer),
+        .or(layer)
+        .or(unlimited),
     )
     .expect("valid test config")
 }

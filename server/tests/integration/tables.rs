@@ -279,7 +279,11 @@ async fn bot(
 }
 
 /// Fetches every record of `table` in order, through the paged REST endpoint.
-async fn table_records(client: &Client, token: &str, table: &str) -> Vec<SignedHandRecord> {
+pub(crate) async fn table_records(
+    client: &Client,
+    token: &str,
+    table: &str,
+) -> Vec<SignedHandRecord> {
     let mut records = Vec::new();
     let mut from = 1;
     loop {

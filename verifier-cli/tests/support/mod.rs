@@ -7,10 +7,10 @@ use std::process::{Command, Output};
 
 use fairness::{
     AnteKind, Betting, ClientSeed, CommitEntry, FinalStack, ForcedBets, HandSession, HandSetup,
-    LoggedAction, OddChipRule, RecordHash, RecordedAction, SeatEntry, SeedOrigin, ServerKey,
-    ServerSeed, SignedHandRecord, Variant,
+    LoggedAction, OddChipRule, PostEntry, RecordHash, RecordedAction, SeatEntry, SeedOrigin,
+    ServerKey, ServerSeed, SignedHandRecord, Variant,
 };
-use poker_core::{Action, Chips, DealingOrder, Hand, Seat, SeatSetup};
+use poker_core::{Action, DealingOrder};
 use serde_json::Value;
 
 /// The built `poker-verify`.
@@ -132,7 +132,29 @@ pub fn played_record(
     hand_no: u64,
     previous: RecordHash,
 ) -> SignedHandRecord {
-    let setup = setup(&[200, 300, 150]);
+    played_record_of(key, table, hand_no, previous, setup(&[200, 300, 150]))
+}
+
+/// The three-player setup of [`played_record`] with the button (seat 0) posting missed
+/// blinds: 2 live, 1 dead.
+pub fn posted_setup() -> HandSetup {
+    setup(&[200, 300, 150])
+        .with_posts(vec![PostEntry {
+            seat: 0,
+            live: 2,
+            dead: 1,
+        }])
+        .unwrap()
+}
+
+/// As [`played_record`], with the given setup.
+pub fn played_record_of(
+    key: &ServerKey,
+    table: u64,
+    hand_no: u64,
+    previous: RecordHash,
+    setup: HandSetup,
+) -> SignedHandRecord {
     let salt = hand_no.to_le_bytes();
     let mut server = [0u8; 32];
     server[..8].copy_from_slice(&salt);
@@ -164,22 +186,7 @@ pub fn played_record(
     for (seat, seed) in seeds {
         session.reveal(seat, seed).unwrap();
     }
-    let config = fairness::doc_support::engine_config(&setup);
-    let seats: Vec<SeatSetup> = setup
-        .seats()
-        .iter()
-        .map(|s| SeatSetup {
-            seat: Seat::new(s.seat).unwrap(),
-            stack: Chips::new(s.stack),
-        })
-        .collect();
-    let (mut hand, _) = Hand::start(
-        config,
-        &seats,
-        Seat::new(setup.button()).unwrap(),
-        session.deck().unwrap(),
-    )
-    .unwrap();
+    let (mut hand, _) = fairness::start_hand(&setup, session.deck().unwrap()).unwrap();
     let mut log = Vec::new();
     while let Some(legal) = hand.legal_actions() {
         let action = match hand_no % 3 {

@@ -1,0 +1,541 @@
+//! Sitting out and missed blinds end to end: real clients on a real server whose hands play
+//! themselves on short clocks (server-generated seeds, time-outs check or fold). A player
+//! who sits out is not dealt in and comes to owe the blinds that pass; back in, they post
+//! them (big blind live, small blind dead) or wait for the big blind; a pending sit-out
+//! takes effect between hands; too long sitting out stands a player up. Every record
+//! verifies, and every chip is back in the accounts at the end.
+
+use std::time::Duration;
+
+use fairness::{verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode};
+use poker_server::config::ConfigLayer;
+use poker_server::ledger::TableId;
+use poker_server::table::{TableConfig, TableGame};
+use serde_json::{json, Value};
+
+use crate::support::{config_in, Client, TestServer};
+use crate::table_errors::Conn;
+use crate::tables::table_records;
+
+const PASSWORD: &str = "correct horse battery";
+const TABLE: &str = "t-nlhe";
+const BUY_IN: u64 = 200;
+/// Most hands any single wait in these tests lets go by.
+const HANDS_WAITED_MAX: usize = 16;
+
+/// A 1/2 hold'em table whose hands run on their own: nobody commits, so seeds are
+/// server-generated after the commit window, and every action is a time-out.
+async fn start_server(dir: &std::path::Path, sit_out_hands_max: u32) -> TestServer {
+    let table = TableConfig::new(
+        TableId::parse(TABLE).expect("name"),
+        1,
+        TableGame::NoLimitHoldem,
+        (1, 2),
+        6,
+        (40, 400),
+    )
+    .expect("table")
+    .with_clocks(
+        Duration::from_millis(150),
+        Duration::from_millis(100),
+        Duration::from_secs(5),
+        Duration::ZERO,
+    )
+    .expect("clocks")
+    .with_sit_out_hands_max(sit_out_hands_max);
+    let config = config_in(dir, ConfigLayer::default())
+        .with_tables(vec![table])
+        .expect("tables");
+    TestServer::start_with(config).await
+}
+
+struct Seated {
+    token: String,
+    conn: Conn,
+}
+
+/// Signs up `name` and sits at `seat`.
+async fn sit(client: &Client, name: &str, seat: u8) -> Seated {
+    let token = client.sign_up(name, PASSWORD).await;
+    let mut conn = Conn::open(client, Some(&token)).await;
+    let answer = conn
+        .code(json!({"type": "sit", "seat": seat, "buy_in": BUY_IN}))
+        .await;
+    assert_eq!(answer, "ack", "{name} sits");
+    Seated { token, conn }
+}
+
+/// The next event of `kind` with a sequence number above `after`, and that number.
+async fn event_after(conn: &mut Conn, kind: &str, after: u64) -> (u64, Value) {
+    let message = conn
+        .next(|m| {
+            m["type"] == "event" && m["event"]["kind"] == kind && m["seq"].as_u64() > Some(after)
+        })
+        .await;
+    (
+        message["seq"].as_u64().expect("seq"),
+        message["event"].clone(),
+    )
+}
+
+/// Hand announcements after `after`, until one satisfies `wanted`; every one before it must
+/// satisfy `meanwhile`.
+async fn announcement_where(
+    conn: &mut Conn,
+    mut after: u64,
+    wanted: impl Fn(&Value) -> bool,
+    meanwhile: impl Fn(&Value) -> bool,
+) -> (u64, Value) {
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, event) = event_after(conn, "hand_announced", after).await;
+        if wanted(&event) {
+            return (seq, event);
+        }
+        assert!(meanwhile(&event), "{event}");
+        after = seq;
+    }
+    panic!("no such hand within {HANDS_WAITED_MAX} hands");
+}
+
+fn dealt(event: &Value) -> Vec<u64> {
+    event["seats"]
+        .as_array()
+        .expect("seats")
+        .iter()
+        .map(|s| s.as_u64().expect("seat"))
+        .collect()
+}
+
+fn posts(event: &Value) -> Vec<Value> {
+    event["announcement"]["body"]["setup"]["posts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn button(event: &Value) -> u64 {
+    event["announcement"]["body"]["setup"]["button"]
+        .as_u64()
+        .expect("button")
+}
+
+/// The seat after `from` among `seats` (ascending), wrapping.
+fn next_after(seats: &[u64], from: u64) -> u64 {
+    seats
+        .iter()
+        .copied()
+        .find(|&s| s > from)
+        .unwrap_or(seats[0])
+}
+
+/// (small blind, big blind) of a hand dealt to `seats` with `button`.
+fn blinds(seats: &[u64], button: u64) -> (u64, u64) {
+    if seats.len() == 2 {
+        (button, next_after(seats, button))
+    } else {
+        let small = next_after(seats, button);
+        (small, next_after(seats, small))
+    }
+}
+
+/// A fresh snapshot of the table (sent at or after event `after`).
+async fn snapshot(conn: &mut Conn, after: u64) -> Value {
+    assert_eq!(conn.code(json!({"type": "watch"})).await, "ack");
+    conn.next(|m| m["event"]["kind"] == "snapshot" && m["seq"].as_u64() >= Some(after))
+        .await["event"]
+        .clone()
+}
+
+/// The status of `seat` in a fresh snapshot.
+async fn status_of(conn: &mut Conn, seat: u64, after: u64) -> Value {
+    snapshot(conn, after).await["seats"]
+        .as_array()
+        .expect("seats")
+        .iter()
+        .find(|s| s["seat"] == seat)
+        .cloned()
+        .expect("the seat is in the snapshot")
+}
+
+/// Every record of the table verifies as one chain; returns them.
+async fn verified_records(client: &Client, token: &str) -> Vec<fairness::SignedHandRecord> {
+    let key = client.get("/api/v1/server-key", None).await;
+    let public = PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key");
+    let records = table_records(client, token, TABLE).await;
+    let verified = verify_chain(
+        &records,
+        &KeyRing::new(public),
+        Predecessor::Genesis,
+        SignatureMode::Strict,
+    )
+    .unwrap_or_else(|err| panic!("{err:?}"));
+    assert_eq!(verified.len(), records.len());
+    records
+}
+
+/// Everyone in `players` leaves; returns once the table confirmed each.
+async fn everyone_leaves(players: &mut [&mut Seated], seats: &[u64]) {
+    for player in players.iter_mut() {
+        assert_eq!(player.conn.code(json!({"type": "leave"})).await, "ack");
+    }
+    let watcher = &mut players[0].conn;
+    for &seat in seats {
+        watcher
+            .next(|m| m["event"]["kind"] == "left" && m["event"]["seat"] == seat)
+            .await;
+    }
+}
+
+async fn balances(client: &Client, tokens: &[&str]) -> u64 {
+    let mut total = 0;
+    for token in tokens {
+        let me = client.get("/api/v1/me", Some(token)).await;
+        total += me.body["balance"].as_u64().expect("balance");
+    }
+    total
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missed_blinds_are_posted_or_waited_for_and_every_record_verifies() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start_server(dir.path(), 1000).await;
+    let client = server.client();
+    let mut alice = sit(&client, "alice", 0).await;
+    let mut bob = sit(&client, "bob", 2).await;
+    let mut carol = sit(&client, "carol", 4).await;
+    let mut dave = sit(&client, "dave", 5).await;
+
+    // Everyone is dealt in sooner or later (the late comers owed a big blind).
+    let all = |e: &Value| dealt(e) == [0, 2, 4, 5];
+    let (seq, _) = announcement_where(&mut carol.conn, 0, all, |_| true).await;
+
+    // Carol sits out (at once, or when her hand ends) and is dealt no more.
+    assert_eq!(carol.conn.code(json!({"type": "sit_out"})).await, "ack");
+    let (seq, event) = event_after(&mut carol.conn, "sat_out", seq).await;
+    assert_eq!(
+        event,
+        json!({"kind": "sat_out", "seat": 4, "player": "carol"})
+    );
+    let without_carol = |e: &Value| !dealt(e).contains(&4);
+    // The blinds pass her seat: she comes to owe both.
+    let mut after = seq;
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, event) = event_after(&mut carol.conn, "hand_announced", after).await;
+        assert!(without_carol(&event), "{event}");
+        after = seq;
+        let status = status_of(&mut carol.conn, 4, seq).await;
+        assert_eq!(status["sitting_out"], true);
+        if status["owes"] == "both" {
+            break;
+        }
+    }
+    assert_eq!(status_of(&mut carol.conn, 4, after).await["owes"], "both");
+    // She comes back when the next hand would put her neither in the small nor in the
+    // big blind, so she posts: 2 live, 1 dead. (Only a hand still in play counts: the
+    // client may read announcements late.)
+    let mut announced = after;
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, event) = event_after(&mut carol.conn, "hand_announced", announced).await;
+        announced = seq;
+        if snapshot(&mut carol.conn, seq).await["hand"] != event["hand"] {
+            continue;
+        }
+        let mut next_seats = dealt(&event);
+        next_seats.push(4);
+        next_seats.sort_unstable();
+        let next_button = next_after(&next_seats, button(&event));
+        let (small, big) = blinds(&next_seats, next_button);
+        if small != 4 && big != 4 {
+            break;
+        }
+    }
+    assert_eq!(carol.conn.code(json!({"type": "sit_in"})).await, "ack");
+    let (seq, back) = event_after(&mut carol.conn, "sat_in", announced).await;
+    assert_eq!(
+        back,
+        json!({"kind": "sat_in", "seat": 4, "player": "carol", "owes": "both", "wait_for_big_blind": false})
+    );
+    let (seq, hand) = event_after(&mut carol.conn, "hand_announced", seq).await;
+    assert!(dealt(&hand).contains(&4), "{hand}");
+    assert_eq!(posts(&hand), [json!({"seat": 4, "live": 2, "dead": 1})]);
+    let (seq, posted) = event_after(&mut carol.conn, "posted", seq).await;
+    assert_eq!(
+        posted,
+        json!({"kind": "posted", "seat": 4, "live": 2, "dead": 1, "all_in": false})
+    );
+    assert_eq!(status_of(&mut carol.conn, 4, seq).await["owes"], "none");
+
+    // Dave sits out, then comes back waiting for the big blind: he is dealt in only as the
+    // big blind, and posts nothing.
+    assert_eq!(dave.conn.code(json!({"type": "sit_out"})).await, "ack");
+    let out = dave
+        .conn
+        .next(|m| m["event"]["kind"] == "sat_out" && m["event"]["seat"] == 5)
+        .await;
+    let mut seq = out["seq"].as_u64().expect("seq");
+    for _ in 0..HANDS_WAITED_MAX {
+        let (next, event) = event_after(&mut dave.conn, "hand_announced", seq).await;
+        assert!(!dealt(&event).contains(&5), "{event}");
+        seq = next;
+        if status_of(&mut dave.conn, 5, seq).await["owes"] != "none" {
+            break;
+        }
+    }
+    assert_ne!(status_of(&mut dave.conn, 5, seq).await["owes"], "none");
+    assert_eq!(
+        dave.conn
+            .code(json!({"type": "sit_in", "wait_for_big_blind": true}))
+            .await,
+        "ack"
+    );
+    let (seq, back) = event_after(&mut dave.conn, "sat_in", seq).await;
+    assert_eq!(back["wait_for_big_blind"], true);
+    let (_, hand) = announcement_where(
+        &mut dave.conn,
+        seq,
+        |e| dealt(e).contains(&5),
+        |e| !dealt(e).contains(&5),
+    )
+    .await;
+    assert_eq!(blinds(&dealt(&hand), button(&hand)).1, 5, "{hand}");
+    assert!(posts(&hand).iter().all(|p| p["seat"] != 5), "{hand}");
+
+    // Leaving returns every chip; every record verifies, the posts included.
+    everyone_leaves(
+        &mut [&mut alice, &mut bob, &mut carol, &mut dave],
+        &[0, 2, 4, 5],
+    )
+    .await;
+    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
+    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    let records = verified_records(&client, &alice.token).await;
+    assert!(records.iter().any(|r| r
+        .body()
+        .announcement()
+        .body()
+        .setup()
+        .posts()
+        .iter()
+        .any(|p| p.seat == 4 && p.live == 2 && p.dead == 1)));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sit_out_next_hand_waits_for_the_hand_and_sitting_out_too_long_stands_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start_server(dir.path(), 2).await;
+    let client = server.client();
+
+    // Refusals are typed.
+    let mut observer = Conn::open(&client, None).await;
+    assert_eq!(
+        observer.code(json!({"type": "sit_out"})).await,
+        "not_authenticated"
+    );
+    let erin = client.sign_up("erin", PASSWORD).await;
+    let mut erin = Conn::open(&client, Some(&erin)).await;
+    assert_eq!(erin.code(json!({"type": "sit_in"})).await, "not_seated");
+    assert_eq!(
+        erin.code(json!({"type": "sit_out_next_hand", "on": "yes"}))
+            .await,
+        "malformed"
+    );
+
+    let mut alice = sit(&client, "alice", 0).await;
+    let mut bob = sit(&client, "bob", 2).await;
+    let mut carol = sit(&client, "carol", 4).await;
+    assert_eq!(
+        alice.conn.code(json!({"type": "sit_in"})).await,
+        "not_sitting_out"
+    );
+    let all = |e: &Value| dealt(e) == [0, 2, 4];
+    let (seq, _) = announcement_where(&mut alice.conn, 0, all, |_| true).await;
+
+    // Alice flags "sit out next hand" during a hand she is in: the flag is announced, and
+    // she sits out when it ends.
+    assert_eq!(
+        alice.conn.code(json!({"type": "sit_out_next_hand"})).await,
+        "ack"
+    );
+    let (flag_seq, flag) = event_after(&mut alice.conn, "sit_out_next_hand", seq).await;
+    assert_eq!(
+        flag,
+        json!({"kind": "sit_out_next_hand", "seat": 0, "on": true})
+    );
+    let (ended, _) = event_after(&mut alice.conn, "hand_ended", flag_seq).await;
+    let (out_seq, _) = event_after(&mut alice.conn, "sat_out", flag_seq).await;
+    assert!(out_seq > ended, "she sat out after her hand ended");
+    assert_eq!(
+        alice.conn.code(json!({"type": "sit_out"})).await,
+        "already_sitting_out"
+    );
+
+    // Bob flags and unflags: he keeps playing. (Should a hand end between his two
+    // requests, he sits out for a moment and `sit_in` brings him back.)
+    assert_eq!(
+        bob.conn.code(json!({"type": "sit_out_next_hand"})).await,
+        "ack"
+    );
+    assert_eq!(bob.conn.code(json!({"type": "sit_in"})).await, "ack");
+    let (seq, flag) = event_after(&mut bob.conn, "sit_out_next_hand", out_seq).await;
+    assert_eq!(
+        flag,
+        json!({"kind": "sit_out_next_hand", "seat": 2, "on": true})
+    );
+    let back = bob
+        .conn
+        .next(|m| {
+            m["seq"].as_u64() > Some(seq)
+                && ((m["event"]["kind"] == "sit_out_next_hand" && m["event"]["on"] == false)
+                    || (m["event"]["kind"] == "sat_in" && m["event"]["seat"] == 2))
+        })
+        .await;
+    let seq = back["seq"].as_u64().expect("seq");
+
+    // Two hands dealt without alice, then she is stood up with her chips.
+    let (seq, first) = event_after(&mut bob.conn, "hand_announced", seq).await;
+    assert_eq!(dealt(&first), [2, 4]);
+    let (_, second) = event_after(&mut bob.conn, "hand_announced", seq).await;
+    assert_eq!(dealt(&second), [2, 4]);
+    let left = alice
+        .conn
+        .next(|m| m["event"]["kind"] == "left" && m["event"]["seat"] == 0)
+        .await["event"]
+        .clone();
+    let cashed_out = left["cashed_out"].as_u64().expect("chips");
+    let me = client.get("/api/v1/me", Some(&alice.token)).await;
+    assert_eq!(
+        me.body["balance"].as_u64(),
+        Some(10_000 - BUY_IN + cashed_out)
+    );
+
+    everyone_leaves(&mut [&mut bob, &mut carol], &[2, 4]).await;
+    let tokens = [&alice.token, &bob.token, &carol.token].map(String::as_str);
+    assert_eq!(balances(&client, &tokens).await, 3 * 10_000);
+    verified_records(&client, &bob.token).await;
+    server.stop().await;
+}
+
+/// The real binary with its default tables: a hand in which a late comer posted a big
+/// blind is cut short by SIGKILL; on restart its void record carries the post, verifies,
+/// and every chip is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_with_posts_cut_short_by_sigkill_is_voided_and_verifies_on_restart() {
+    use crate::persistence::spawn_server;
+    use fairness::HandStatus;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let (mut first, addr) = spawn_server(&data);
+    let client = Client { addr };
+    let table = "nlhe-1-2";
+    let mut players = Vec::new();
+    for (name, seat) in [("alice", 0u8), ("bob", 3), ("carol", 5)] {
+        let token = client.sign_up(name, PASSWORD).await;
+        let conn = Conn::open(&client, Some(&token)).await;
+        players.push((seat, token, conn));
+    }
+    async fn sit_at(conn: &mut Conn, table: &str, seat: u8) {
+        let body = json!({"type": "sit", "table": table, "seat": seat, "buy_in": 100});
+        assert_eq!(conn.code(body).await, "ack");
+    }
+    for (seat, _, conn) in &mut players[..2] {
+        sit_at(conn, table, *seat).await;
+    }
+    // Carol sits down once the game runs: she owes a big blind, and posts it when she is
+    // dealt in anywhere but in the blinds.
+    let first_hand = players[0]
+        .2
+        .next(|m| m["event"]["kind"] == "hand_announced")
+        .await;
+    let (seat, _, conn) = &mut players[2];
+    sit_at(conn, table, *seat).await;
+    let mut pending = Some(first_hand);
+    let mut seen = 0;
+    let mut posted_hand = None;
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, announced) = match pending.take() {
+            Some(message) => (
+                message["seq"].as_u64().expect("seq"),
+                message["event"].clone(),
+            ),
+            None => event_after(&mut players[0].2, "hand_announced", seen).await,
+        };
+        let hand = announced["hand"].as_u64().expect("hand");
+        for (seat, _, conn) in &mut players {
+            if dealt(&announced).contains(&u64::from(*seat)) {
+                let seed = json!({"type": "server_seed", "table": table, "hand": hand});
+                assert_eq!(conn.code(seed).await, "ack");
+            }
+        }
+        if !posts(&announced).is_empty() {
+            assert_eq!(
+                posts(&announced),
+                [json!({"seat": 5, "live": 2, "dead": 0})]
+            );
+            event_after(&mut players[0].2, "posted", seq).await;
+            posted_hand = Some(hand);
+            break;
+        }
+        // Everyone folds to the last player standing.
+        loop {
+            let next = players[0]
+                .2
+                .next(|m| {
+                    (m["event"]["kind"] == "to_act" || m["event"]["kind"] == "hand_ended")
+                        && m["event"]["hand"] == hand
+                })
+                .await;
+            if next["event"]["kind"] == "hand_ended" {
+                seen = next["seq"].as_u64().expect("seq");
+                break;
+            }
+            let actor = next["event"]["seat"].as_u64().expect("seat");
+            let (_, _, conn) = players
+                .iter_mut()
+                .find(|(seat, _, _)| u64::from(*seat) == actor)
+                .expect("a player");
+            let fold = json!({"type": "act", "table": table, "hand": hand, "action": "fold"});
+            assert_eq!(conn.code(fold).await, "ack");
+        }
+    }
+    let posted_hand = posted_hand.expect("carol posted within the hands waited");
+
+    // SIGKILL: no shutdown code runs.
+    first.0.kill().expect("SIGKILL");
+    first.0.wait().expect("reaped");
+    let tokens: Vec<String> = players.into_iter().map(|(_, token, _)| token).collect();
+
+    let (_second, addr) = spawn_server(&data);
+    let client = Client { addr };
+    let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    assert_eq!(balances(&client, &token_refs).await, 3 * 10_000);
+    let key = client.get("/api/v1/server-key", None).await;
+    let public = PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key");
+    let records = table_records(&client, &tokens[0], table).await;
+    let verified = verify_chain(
+        &records,
+        &KeyRing::new(public),
+        Predecessor::Genesis,
+        SignatureMode::Strict,
+    )
+    .unwrap_or_else(|err| panic!("{err:?}"));
+    let last = verified.last().expect("records");
+    assert_eq!(last.hand_no, posted_hand);
+    assert_eq!(last.status, HandStatus::VoidAborted);
+    let setup = records
+        .last()
+        .expect("records")
+        .body()
+        .announcement()
+        .body()
+        .setup();
+    assert_eq!(setup.posts().len(), 1);
+    assert!(last.final_stacks.iter().all(|f| f.stack
+        == setup
+            .seats()
+            .iter()
+            .find(|s| s.seat == f.seat)
+            .expect("seat")
+            .stack));
+}
