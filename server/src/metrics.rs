@@ -25,6 +25,7 @@ pub struct Metrics {
 
 #[derive(Debug, Default)]
 struct Inner {
+    http_connections: AtomicU64,
     ws_connections: AtomicU64,
     ws_connections_total: AtomicU64,
     hands_settled: AtomicU64,
@@ -51,18 +52,21 @@ pub struct Gauges {
     pub draining: bool,
 }
 
-/// Counts one open WebSocket connection until dropped.
+/// Counts one open connection until dropped.
 #[derive(Debug)]
 pub struct ConnectionGuard {
     metrics: Metrics,
+    websocket: bool,
 }
 
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
-        self.metrics
-            .inner
-            .ws_connections
-            .fetch_sub(1, Ordering::Relaxed);
+        let gauge = if self.websocket {
+            &self.metrics.inner.ws_connections
+        } else {
+            &self.metrics.inner.http_connections
+        };
+        gauge.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -75,6 +79,17 @@ impl Metrics {
             .fetch_add(1, Ordering::Relaxed);
         ConnectionGuard {
             metrics: self.clone(),
+            websocket: true,
+        }
+    }
+
+    /// Counts an accepted HTTP connection as served until the returned guard is dropped
+    /// (the accept loop drops it when hyper hands an upgraded connection over).
+    pub fn http_connection_opened(&self) -> ConnectionGuard {
+        self.inner.http_connections.fetch_add(1, Ordering::Relaxed);
+        ConnectionGuard {
+            metrics: self.clone(),
+            websocket: false,
         }
     }
 
@@ -128,6 +143,12 @@ impl Metrics {
             let _ = writeln!(out, "# TYPE {name} {kind}");
             let _ = writeln!(out, "{name} {value}");
         };
+        metric(
+            "poker_http_connections",
+            "gauge",
+            "HTTP connections being served now (an upgraded WebSocket leaves this count for poker_ws_connections).",
+            load(&inner.http_connections),
+        );
         metric(
             "poker_ws_connections",
             "gauge",
@@ -228,6 +249,7 @@ mod tests {
     fn counters_render_in_the_text_format() {
         let metrics = Metrics::default();
         let guard = metrics.connection_opened();
+        let http = metrics.http_connection_opened();
         metrics.hand_settled();
         metrics.observe_action_latency(Duration::from_micros(700));
         metrics.observe_action_latency(Duration::from_secs(10));
@@ -239,6 +261,7 @@ mod tests {
             ..Gauges::default()
         });
         assert_eq!(value(&page, "poker_ws_connections"), 1.0);
+        assert_eq!(value(&page, "poker_http_connections"), 1.0);
         assert_eq!(value(&page, "poker_tables"), 2.0);
         assert_eq!(value(&page, "poker_draining"), 1.0);
         assert_eq!(value(&page, "poker_hands_settled_total"), 1.0);
@@ -269,7 +292,9 @@ mod tests {
             ),
             2.0
         );
-        drop(guard);
+        drop((guard, http));
         assert_eq!(metrics.ws_connections(), 0);
+        let page = metrics.render(Gauges::default());
+        assert_eq!(value(&page, "poker_http_connections"), 0.0);
     }
 }

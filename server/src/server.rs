@@ -203,6 +203,7 @@ where
             request.extensions_mut().insert(PeerAddr(peer));
             inner.call(request)
         });
+        let counted = state.metrics().http_connection_opened();
         let watcher = graceful.watcher();
         let tls = tls.clone();
         tokio::spawn(async move {
@@ -234,7 +235,7 @@ where
             if let Err(err) = watcher.watch(connection.into_owned()).await {
                 tracing::debug!(%peer, %err, "connection ended with an error");
             }
-            drop((permit, address_permit));
+            drop((permit, address_permit, counted));
         });
     }
     drop(listener);

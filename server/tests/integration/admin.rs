@@ -735,6 +735,8 @@ async fn drain_broadcast_metrics_and_an_audit_chain_that_catches_tampering() {
     assert_eq!(metric(&before, "poker_hands_settled_total"), 0.0);
     assert_eq!(metric(&after, "poker_ws_connections"), 3.0, "{after}");
     assert_eq!(metric(&after, "poker_tables"), 1.0);
+    // The scrape's own connection; upgraded WebSocket connections leave this gauge.
+    assert!(metric(&after, "poker_http_connections") >= 1.0, "{after}");
     assert!(metric(&after, "poker_action_broadcast_seconds_count") >= 3.0);
     assert_eq!(
         metric(&after, "poker_action_broadcast_seconds_bucket{le=\"+Inf\"}"),
