@@ -132,7 +132,9 @@ pub(super) async fn run(
     mut draining: watch::Receiver<bool>,
 ) {
     loop {
-        if table.closing && table.hand.is_none() {
+        // A halted table's hand never ends; closing it gives back the stacks the ledger
+        // still holds (nothing of that hand was settled).
+        if table.closing && (table.hand.is_none() || table.halted) {
             table.close_now().await;
             break;
         }
