@@ -257,7 +257,7 @@ impl Table {
                 .entries()
                 .to_vec(),
             // Crashed before the commit list: nothing was revealed or dealt; every seat
-            // gets a fresh server-generated seed so the void can show its (unused) deck.
+            // gets a fresh server-generated seed so the void record has its commit list.
             None => Vec::new(),
         };
         let mut generated = Vec::new();
@@ -300,10 +300,18 @@ impl Table {
                 .map_err(|_| "saved reveal does not match")?;
         }
         if !session.missing_reveals().is_empty() {
-            // Crashed during the reveals: the seats that had not revealed are flagged, as
-            // the protocol's only void before the deal requires.
+            // Stopped during the reveals: the seats that had not revealed yet did nothing
+            // wrong, so the void flags nobody.
             let record = session
-                .void_missing_reveals(key, previous)
+                .void_interrupted_before_deal(key, previous)
+                .map_err(|_| "void before the deal")?;
+            return Ok((record, seats));
+        }
+        if open.commitments.is_none() {
+            // Stopped before the commit list: the generated seeds above exist only to give
+            // the record its commit list; nothing was dealt and nobody is flagged.
+            let record = session
+                .void_interrupted_before_deal(key, previous)
                 .map_err(|_| "void before the deal")?;
             return Ok((record, seats));
         }
@@ -1361,6 +1369,7 @@ impl Table {
             fairness::HandStatus::Completed => "completed",
             fairness::HandStatus::VoidMissingReveal => "void_missing_reveal",
             fairness::HandStatus::VoidAborted => "void_aborted",
+            fairness::HandStatus::VoidInterruptedBeforeDeal => "void_interrupted_before_deal",
         };
         let stacks = seats
             .iter()
