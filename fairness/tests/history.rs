@@ -2,6 +2,8 @@
 //! replays to the record's final stacks, hides every hole card its reader did not see,
 //! carries the record, and any edit to what it says is caught by `check_history`.
 
+#![allow(clippy::unwrap_used)] // Helpers outside #[test] functions.
+
 mod common;
 
 use common::*;

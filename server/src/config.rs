@@ -14,9 +14,10 @@ use serde::Deserialize;
 
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
-    CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, PASSWORD_HASHES_CONCURRENT_DEFAULT,
-    PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT,
-    SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
+    CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, HAND_PAUSE_MAX,
+    PASSWORD_HASHES_CONCURRENT_DEFAULT, PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT,
+    SEED_REVEAL_WINDOW_DEFAULT, SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN,
+    STARTING_BALANCE_DEFAULT, TABLE_DRAIN_GRACE, TABLE_DRAIN_GRACE_MAX,
 };
 use crate::table::{TableConfig, TableGame};
 
@@ -66,9 +67,17 @@ pub struct ConfigLayer {
     /// Seconds a player may think before the time-out action (check or fold) [default: 30]
     #[arg(long, env = "POKER_ACTION_CLOCK_SECS", value_name = "SECONDS")]
     pub action_clock_secs: Option<u64>,
+    /// Seconds shutdown waits for the hands in play to finish [default: 30]
+    #[arg(long, env = "POKER_DRAIN_GRACE_SECS", value_name = "SECONDS")]
+    pub drain_grace_secs: Option<u64>,
     /// Tables to open instead of the defaults (config file only: `[[tables]]`).
     #[arg(skip)]
     pub tables: Option<Vec<TableSpec>>,
+}
+
+/// Whole milliseconds of a (small, configured) duration.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// One `[[tables]]` entry of the config file.
@@ -81,6 +90,7 @@ pub struct ConfigLayer {
 /// blinds = [5, 10]
 /// seats = 9
 /// buy_in = [200, 2000]
+/// hand_pause_ms = 2000   # optional
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +107,10 @@ pub struct TableSpec {
     pub seats: u8,
     /// Smallest and largest buy-in.
     pub buy_in: (u64, u64),
+    /// Pause between hands in milliseconds, at most [`HAND_PAUSE_MAX`]
+    /// [default: the built-in pause of 2 s].
+    #[serde(default)]
+    pub hand_pause_ms: Option<u64>,
 }
 
 impl TableSpec {
@@ -107,6 +121,16 @@ impl TableSpec {
             reason,
         };
         let name = crate::ledger::TableId::parse(&self.name).map_err(|e| invalid(e.to_string()))?;
+        let hand_pause = match self.hand_pause_ms {
+            None => HAND_PAUSE_DEFAULT,
+            Some(ms) if ms <= millis(HAND_PAUSE_MAX) => Duration::from_millis(ms),
+            Some(ms) => {
+                return Err(invalid(format!(
+                    "hand_pause_ms = {ms} is above {}",
+                    millis(HAND_PAUSE_MAX)
+                )))
+            }
+        };
         let game = match self.game.as_str() {
             "nlhe" => TableGame::NoLimitHoldem,
             "plo" => TableGame::PotLimitOmaha,
@@ -125,7 +149,7 @@ impl TableSpec {
                 action_clock,
                 SEED_COMMIT_WINDOW_DEFAULT,
                 SEED_REVEAL_WINDOW_DEFAULT,
-                HAND_PAUSE_DEFAULT,
+                hand_pause,
             )
         })
         .map_err(|e| invalid(e.to_string()))
@@ -145,6 +169,7 @@ impl ConfigLayer {
                 .or(lower.password_hash_concurrency),
             max_connections: self.max_connections.or(lower.max_connections),
             action_clock_secs: self.action_clock_secs.or(lower.action_clock_secs),
+            drain_grace_secs: self.drain_grace_secs.or(lower.drain_grace_secs),
             tables: self.tables.or(lower.tables),
         }
     }
@@ -233,6 +258,7 @@ pub struct Config {
     password_hash_concurrency: usize,
     max_connections: usize,
     tables: Vec<TableConfig>,
+    drain_grace: Duration,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -322,8 +348,17 @@ impl Config {
                 .collect::<Result<Vec<_>, _>>()?,
         };
         check_unique(&tables)?;
+        let drain_grace = in_range(
+            "drain_grace_secs",
+            layer
+                .drain_grace_secs
+                .unwrap_or(TABLE_DRAIN_GRACE.as_secs()),
+            0,
+            TABLE_DRAIN_GRACE_MAX.as_secs(),
+        )?;
         Ok(Config {
             tables,
+            drain_grace: Duration::from_secs(drain_grace),
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
@@ -373,6 +408,12 @@ impl Config {
     /// Connections served at once.
     pub fn max_connections(&self) -> usize {
         self.max_connections
+    }
+
+    /// How long shutdown waits for the hands in play to finish before leaving them to the
+    /// next start's crash recovery.
+    pub fn drain_grace(&self) -> Duration {
+        self.drain_grace
     }
 
     /// The tables opened at start: [`TableConfig::defaults`] unless replaced with

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod hands;
+mod history;
 mod meta;
 
 use std::convert::Infallible;
@@ -33,6 +34,8 @@ pub fn routes(
                 .or(meta::routes(&state))
                 .unify()
                 .or(hands::routes(&state))
+                .unify()
+                .or(history::routes(&state))
                 .unify()
                 .or(crate::ws::route(&state, &tables))
                 .unify(),

@@ -126,6 +126,8 @@ pub struct Tables {
 #[derive(Debug)]
 struct Drain {
     signal: watch::Sender<bool>,
+    /// How long [`Tables::drain`] waits (the configured `drain_grace`).
+    grace: std::time::Duration,
     tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -133,6 +135,7 @@ impl Default for Drain {
     fn default() -> Drain {
         Drain {
             signal: watch::channel(false).0,
+            grace: TABLE_DRAIN_GRACE,
             tasks: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -145,7 +148,10 @@ impl Tables {
     /// open is logged and left out.
     pub async fn start(state: &AppState) -> Tables {
         let mut by_name = BTreeMap::new();
-        let drain = Drain::default();
+        let drain = Drain {
+            grace: state.config().drain_grace(),
+            ..Drain::default()
+        };
         let mut tasks = Vec::new();
         for config in state.config().tables() {
             let table = match actor::open(config.clone(), state.clone()).await {
@@ -179,7 +185,8 @@ impl Tables {
     }
 
     /// Shutdown: no table starts another hand; each task ends once its hand in play is
-    /// over. A hand still in play after [`TABLE_DRAIN_GRACE`] stays saved, and the next
+    /// over. A hand still in play after the configured drain grace (default
+    /// [`TABLE_DRAIN_GRACE`]) stays saved, and the next
     /// start voids it with a signed record and refunds it, as after a crash.
     pub async fn drain(&self) {
         self.drain.signal.send_replace(true);
@@ -192,12 +199,12 @@ impl Tables {
                 let _ = task.await;
             }
         };
-        if tokio::time::timeout(TABLE_DRAIN_GRACE, all_stopped)
+        if tokio::time::timeout(self.drain.grace, all_stopped)
             .await
             .is_err()
         {
             tracing::warn!(
-                grace = ?TABLE_DRAIN_GRACE,
+                grace = ?self.drain.grace,
                 "hands still in play at shutdown; the next start voids and refunds them"
             );
         }

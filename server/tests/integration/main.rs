@@ -6,4 +6,3 @@ mod ledger;
 mod persistence;
 mod support;
 mod table_errors;
-mod tables;
