@@ -12,11 +12,16 @@ use std::time::{Duration, Instant};
 /// How long the server may take to print its banner.
 const BANNER_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The `poker-server` binary next to the test executables, built first if needed.
+/// The `poker-server` binary next to the test executables, built first if it is missing or
+/// older than the sources it is made of.
 ///
-/// Tests of another package cannot name a binary with `CARGO_BIN_EXE_…`, so this runs
-/// `cargo build -p poker-server --bin poker-server` once per test process (a no-op when up
-/// to date; cargo does not hold its build lock while tests run).
+/// Tests of another package cannot name a binary with `CARGO_BIN_EXE_…`. `cargo test
+/// --workspace` builds the binary anyway (the server has integration tests), so usually it
+/// is there and up to date; otherwise (`cargo test -p fairdeal-tests` after an edit) this
+/// runs `cargo build -p poker-server --bin poker-server` once per test process (cargo does
+/// not hold its build lock while tests run). Building unconditionally would not do: that
+/// command may resolve other dependency features than the workspace build and replace the
+/// binary with a rebuild.
 pub fn server_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
@@ -28,29 +33,62 @@ pub fn server_binary() -> PathBuf {
                 .and_then(Path::parent)
                 .expect("test executables live in target/<profile>/deps")
                 .to_path_buf();
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let mut build = Command::new(cargo);
-            build.args([
-                "build",
-                "--quiet",
-                "-p",
-                "poker-server",
-                "--bin",
-                "poker-server",
-            ]);
-            if profile_dir
-                .file_name()
-                .is_some_and(|name| name == "release")
-            {
-                build.arg("--release");
-            }
-            let status = build.status().expect("run cargo build");
-            assert!(status.success(), "building poker-server failed");
             let binary = profile_dir.join("poker-server");
+            if !up_to_date(&binary) {
+                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+                let mut build = Command::new(cargo);
+                build.args([
+                    "build",
+                    "--quiet",
+                    "-p",
+                    "poker-server",
+                    "--bin",
+                    "poker-server",
+                ]);
+                if profile_dir
+                    .file_name()
+                    .is_some_and(|name| name == "release")
+                {
+                    build.arg("--release");
+                }
+                let status = build.status().expect("run cargo build");
+                assert!(status.success(), "building poker-server failed");
+            }
             assert!(binary.exists(), "no binary at {}", binary.display());
             binary
         })
         .clone()
+}
+
+/// Whether `binary` exists and is newer than every source file of the crates it is built
+/// from, and than the manifests and lock file.
+fn up_to_date(binary: &Path) -> bool {
+    let Ok(built) = binary.metadata().and_then(|m| m.modified()) else {
+        return false;
+    };
+    let root = crate::workspace_root();
+    let mut pending: Vec<PathBuf> = ["server", "fairness", "poker-core"]
+        .iter()
+        .map(|dir| root.join(dir))
+        .chain([root.join("Cargo.lock"), root.join("Cargo.toml")])
+        .collect();
+    while let Some(path) = pending.pop() {
+        let Ok(meta) = path.metadata() else { continue };
+        if meta.is_dir() {
+            // Test and benchmark code does not go into the binary.
+            let skip = path
+                .file_name()
+                .is_some_and(|name| name == "tests" || name == "benches" || name == "testdata");
+            if !skip {
+                if let Ok(entries) = std::fs::read_dir(&path) {
+                    pending.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+                }
+            }
+        } else if meta.modified().is_ok_and(|modified| modified > built) {
+            return false;
+        }
+    }
+    true
 }
 
 /// A running `poker-server`; killed when dropped if it is still running.
@@ -117,6 +155,11 @@ impl ServerProcess {
             .status()
             .expect("run kill");
         assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Sends SIGKILL and reaps the process.
