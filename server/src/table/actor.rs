@@ -94,6 +94,9 @@ pub(super) struct Table {
     next_start: Instant,
     /// Set when the table can no longer deal safely (a record could not be stored).
     halted: bool,
+    /// Why, once known (`store_failed`), and the hand whose record failed, for the
+    /// `table_halted` event.
+    halt_reason: Option<(&'static str, Option<u64>)>,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -108,7 +111,12 @@ pub(super) async fn run(
     mut commands: mpsc::Receiver<TableCommand>,
     mut draining: watch::Receiver<bool>,
 ) {
+    let mut halt_announced = false;
     loop {
+        if table.halted && !halt_announced {
+            halt_announced = true;
+            table.announce_halt();
+        }
         if *draining.borrow() {
             if table.hand.is_none() {
                 break;
@@ -180,6 +188,7 @@ impl Table {
             hand: None,
             next_start: Instant::now(),
             halted: false,
+            halt_reason: None,
             config,
             state,
         };
@@ -367,7 +376,16 @@ impl Table {
         {
             tracing::error!(%err, "saving the hand in play; table halted");
             self.halted = true;
+            self.halt_reason = Some(("store_failed", None));
         }
+    }
+
+    /// Tells every watcher the table halted, and why, so clients stop waiting for it.
+    fn announce_halt(&mut self) {
+        let (reason, failed_hand) = self.halt_reason.unwrap_or(("internal", None));
+        let hand = self.hand.as_ref().map(|h| h.no).or(failed_hand);
+        tracing::error!(table = %self.config.name(), ?hand, reason, "table halted; it deals again after a restart");
+        self.emit(WireEvent::TableHalted { hand, reason }, None);
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -505,6 +523,18 @@ impl Table {
             }
             ClientRequest::ListTables {} => {
                 Err(refuse(RejectCode::Internal, "not a table request"))
+            }
+            ClientRequest::Sit { .. }
+            | ClientRequest::CommitSeed { .. }
+            | ClientRequest::ServerSeed { .. }
+            | ClientRequest::RevealSeed { .. }
+            | ClientRequest::Act { .. }
+                if self.halted =>
+            {
+                Err(refuse(
+                    RejectCode::TableHalted,
+                    "the table halted after a server-side failure; it plays again after a restart",
+                ))
             }
             other => {
                 let player = player.ok_or_else(|| {
@@ -1355,6 +1385,7 @@ impl Table {
         if let Err(err) = self.state.store().settle_hand(settlement).await {
             tracing::error!(%err, hand = no, "storing a hand; table halted");
             self.halted = true;
+            self.halt_reason = Some(("store_failed", Some(no)));
             return;
         }
         for (seat, change) in &changes {

@@ -155,6 +155,8 @@ pub enum RejectCode {
     Duplicate,
     /// The table's inbox is full; try again.
     TableBusy,
+    /// The table halted after a server-side failure and plays no more until a restart.
+    TableHalted,
     /// The server failed; details are in its log.
     Internal,
 }
@@ -399,6 +401,15 @@ pub enum WireEvent {
         record_hash: String,
         /// Stacks after the hand.
         stacks: Vec<WireSeat>,
+    },
+    /// The table stopped dealing after a server-side failure (e.g. a record that could not
+    /// be stored). The hand in play, if any, stays unsettled and is voided and refunded when
+    /// the server next starts; no hand starts before then.
+    TableHalted {
+        /// The hand in play when the table halted.
+        hand: Option<u64>,
+        /// Why, in a word: `store_failed` (the database refused a write) or `internal`.
+        reason: &'static str,
     },
 }
 
