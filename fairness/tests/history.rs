@@ -174,12 +174,8 @@ fn an_edited_history_no_longer_matches_its_record() {
         ("an action", text.replacen(" cc\"", " f\"", 1)),
     ];
     for (what, edited) in edits {
-        if edited == text {
-            continue;
-        }
-        let Ok(parsed) = HandHistory::parse(&edited) else {
-            continue; // an edit the reader refuses is caught too
-        };
+        assert_ne!(edited, text, "{what}: the edit applies");
+        let parsed = HandHistory::parse(&edited).unwrap();
         assert!(
             matches!(
                 check_history(&parsed, &record),

@@ -253,6 +253,23 @@ async fn a_stop_or_crash_during_the_seed_exchange_voids_the_hand_and_flags_nobod
     assert!(verified.flagged.is_empty(), "nobody did anything wrong");
     assert!(verified.deck.is_none() && first.body().outcome().actions.is_empty());
     assert_eq!(verified.independent_seats, vec![0, 3]);
+    // A void has a record but no hand history; the player's list shows it as void.
+    let history = client
+        .get(
+            &format!("/api/v1/hands/{TABLE}-1/history"),
+            Some(&tokens[0]),
+        )
+        .await;
+    assert_eq!(
+        (history.status, history.code().as_str()),
+        (404, "no_history")
+    );
+    let listed = client
+        .get("/api/v1/me/hands", Some(&tokens[0]))
+        .await
+        .json();
+    assert_eq!(listed["hands"][0]["status"], "void_interrupted_before_deal");
+    assert_eq!(listed["hands"][0]["final_stack"], 100);
 
     // Hand 2: SIGKILL right after the announcement, before any commitment.
     let mut conns = seat_two(&client, &tokens).await;
