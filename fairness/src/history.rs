@@ -290,7 +290,8 @@ pub fn record_of_history(history: &HandHistory) -> Result<SignedHandRecord, Hist
 
 /// Checks that `history` says what `record` says: the same game, stacks, actions, shown
 /// cards and results, with each hole card either the dealt one or `??`, and every
-/// `_fairdeal_…` field equal to the record's. Names and labels are not checked.
+/// `_fairdeal_…` field equal to the record's, the players named by their player ids and
+/// the hand by its number. The table's name is not in the record and is not checked.
 pub fn check_history(history: &HandHistory, record: &SignedHandRecord) -> Result<(), HistoryError> {
     let full = full_history(record, None)?;
     let (got, want) = (history.fields(), full.fields());
@@ -313,6 +314,12 @@ pub fn check_history(history: &HandHistory, record: &SignedHandRecord) -> Result
     }
     if got.finishing_stacks != want.finishing_stacks {
         return mismatch("finishing stacks");
+    }
+    if got.players != want.players {
+        return mismatch("player names");
+    }
+    if got.hand != want.hand {
+        return mismatch("hand number");
     }
     let actions = |fields: &HandFields| -> Vec<PhhAction> {
         fields

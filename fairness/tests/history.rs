@@ -172,6 +172,7 @@ fn an_edited_history_no_longer_matches_its_record() {
             text.replace(&record_hash, &"0".repeat(64)),
         ),
         ("an action", text.replacen(" cc\"", " f\"", 1)),
+        ("a name", text.replacen("\"player-0\"", "\"mallory\"", 1)),
     ];
     for (what, edited) in edits {
         assert_ne!(edited, text, "{what}: the edit applies");
