@@ -78,3 +78,76 @@ pub fn voided_hand() -> (ServerKey, SignedHandRecord) {
 pub fn engine_config(setup: &HandSetup) -> poker_core::HandConfig {
     crate::replay::engine_config(setup)
 }
+
+/// A key and a completed heads-up hand: both players check or call to the river, so
+/// both show down.
+pub fn played_hand() -> (ServerKey, SignedHandRecord) {
+    use poker_core::{Action, Hand, SeatSetup};
+
+    let key = ServerKey::from_secret_bytes([1; 32]);
+    let setup = heads_up_setup();
+    let mut session =
+        HandSession::announce(&key, 1, 1, setup.clone(), ServerSeed::from_bytes([5; 32]));
+    let seeds = [
+        (0, ClientSeed::from_bytes([6; 32])),
+        (3, ClientSeed::from_bytes([7; 32])),
+    ];
+    let entries = seeds
+        .iter()
+        .map(|(seat, seed)| CommitEntry {
+            seat: *seat,
+            origin: SeedOrigin::Client,
+            commitment: session.client_commitment(*seat, seed),
+        })
+        .collect();
+    session
+        .close_commitments(&key, entries)
+        .expect("seats match the setup");
+    for (seat, seed) in seeds {
+        session.reveal(seat, seed).expect("matching seed");
+    }
+    let deck = session.deck().expect("every seed revealed");
+    let players: Vec<SeatSetup> = setup
+        .seats()
+        .iter()
+        .map(|s| SeatSetup {
+            seat: poker_core::Seat::new(s.seat).expect("seat below 10"),
+            stack: poker_core::Chips::new(s.stack),
+        })
+        .collect();
+    let button = poker_core::Seat::new(setup.button()).expect("seat below 10");
+    let (mut hand, _) =
+        Hand::start(engine_config(&setup), &players, button, deck).expect("valid start");
+    let mut actions = Vec::new();
+    while let Some(seat) = hand.to_act() {
+        let legal = hand.legal_actions().expect("someone acts");
+        let (action, logged) = if legal.can_check {
+            (Action::Check, crate::records::RecordedAction::Check)
+        } else {
+            (Action::Call, crate::records::RecordedAction::Call)
+        };
+        hand.apply(seat, action).expect("legal action");
+        actions.push(crate::records::LoggedAction {
+            seat: seat.index(),
+            action: logged,
+        });
+    }
+    let finals = hand
+        .stacks()
+        .into_iter()
+        .map(|(seat, stack)| crate::records::FinalStack {
+            seat: seat.index(),
+            stack: stack.get(),
+        })
+        .collect();
+    let record = session
+        .finish(
+            &key,
+            RecordHash::GENESIS,
+            actions,
+            hand.board().len(),
+            finals,
+        )
+        .expect("a finished hand");
+    (key, record)
+}

@@ -50,6 +50,7 @@
 //! - `protocol`: [`HandSession`], the server's side of one hand.
 //! - `verify`, `replay`, `chain`: [`verify`], engine replay, [`verify_chain`].
 //! - `json`: the JSON transport form.
+//! - `history`: a record as a PHH hand history for one player, fairness fields included.
 //! - `explain`: every intermediate value of a derivation ([`explain_deal`], [`explain_record`]).
 
 #![forbid(unsafe_code)]
@@ -64,6 +65,7 @@ mod digest;
 pub mod doc_support;
 mod encoding;
 mod explain;
+mod history;
 mod json;
 mod keys;
 mod protocol;
@@ -83,6 +85,10 @@ pub use encoding::{tags, DecodeError};
 pub use explain::{
     explain_deal, explain_record, BoardStreet, ClientCommitmentStep, DealInputs, DealtSeat,
     Derivation, ExplainError, ShuffleStep, MIN_DEAL_SEATS,
+};
+pub use history::{
+    check_history, hand_history, record_of_history, replayed_hand, seat_of_player, HistoryError,
+    PHH_FIELD_PREFIX, PHH_RECORD_FIELD,
 };
 pub use json::MAX_JSON_BYTES;
 pub use keys::{KeyError, KeyRing, KeyRotation, PublicKey, ServerKey, MAX_KEY_ROTATIONS};

@@ -287,6 +287,31 @@ impl HandSession {
         Ok(self.sign_record(key, previous, commitments, outcome))
     }
 
+    /// A void because the server stopped (crash or shutdown) after the commit list and
+    /// before the deal: the server seed and the client seeds revealed so far are shown,
+    /// no seat is flagged (nobody else did anything wrong), nothing is dealt and every
+    /// stack is unchanged.
+    pub fn void_interrupted_before_deal(
+        self,
+        key: &ServerKey,
+        previous: RecordHash,
+    ) -> Result<SignedHandRecord, ProtocolError> {
+        let commitments = self
+            .commitments
+            .clone()
+            .ok_or(ProtocolError::OutOfOrder("void before the commit list"))?;
+        let outcome = HandOutcome {
+            status: HandStatus::VoidInterruptedBeforeDeal,
+            flagged: Vec::new(),
+            deck: None,
+            hole_cards: Vec::new(),
+            board: Vec::new(),
+            actions: Vec::new(),
+            final_stacks: self.starting_stacks(),
+        };
+        Ok(self.sign_record(key, previous, commitments, outcome))
+    }
+
     fn starting_stacks(&self) -> Vec<FinalStack> {
         self.announcement
             .body()

@@ -181,6 +181,10 @@ pub enum HandStatus {
     /// Void after the deal (server abort or crash): the logged actions are a
     /// prefix of an unfinished hand and every stack is refunded `[2]`.
     VoidAborted,
+    /// Void before the deal because the server stopped (crash or shutdown) during the
+    /// seed exchange: the seeds revealed so far are shown, no seat is flagged, nothing
+    /// was dealt and every stack is unchanged `[3]`.
+    VoidInterruptedBeforeDeal,
 }
 
 /// A player action as logged (wire code in brackets).
@@ -379,6 +383,7 @@ impl Body for HandRecord {
             HandStatus::Completed => 0,
             HandStatus::VoidMissingReveal => 1,
             HandStatus::VoidAborted => 2,
+            HandStatus::VoidInterruptedBeforeDeal => 3,
         })
         .count(o.flagged.len());
         for &seat in &o.flagged {
@@ -430,6 +435,7 @@ impl Body for HandRecord {
             0 => HandStatus::Completed,
             1 => HandStatus::VoidMissingReveal,
             2 => HandStatus::VoidAborted,
+            3 => HandStatus::VoidInterruptedBeforeDeal,
             other => return Err(bad("status", other)),
         };
         let count = dec.count(usize::from(MAX_SEATS), "flagged")?;

@@ -397,7 +397,12 @@ pub(crate) fn check_unsigned(
             None => missing.push(entry.seat),
         }
     }
-    if outcome.status != HandStatus::VoidMissingReveal {
+    // Voids before the deal: a seat missed its reveal, or the server stopped first.
+    let before_deal = matches!(
+        outcome.status,
+        HandStatus::VoidMissingReveal | HandStatus::VoidInterruptedBeforeDeal
+    );
+    if !before_deal {
         if let Some(&seat) = missing.first() {
             return Err(VerifyError::ClientSeedReveal {
                 seat,
@@ -407,8 +412,12 @@ pub(crate) fn check_unsigned(
     }
     on_step(VerifyStep::ClientSeeds, StepOutcome::Passed);
 
-    let deck = if outcome.status == HandStatus::VoidMissingReveal {
-        check_void_before_deal(outcome, &missing)?;
+    let deck = if before_deal {
+        if outcome.status == HandStatus::VoidMissingReveal {
+            check_void_before_deal(outcome, &missing)?;
+        } else {
+            check_interrupted_before_deal(outcome)?;
+        }
         on_step(VerifyStep::Void, StepOutcome::Passed);
         for step in [VerifyStep::Deck, VerifyStep::Dealing, VerifyStep::Replay] {
             on_step(
@@ -575,6 +584,25 @@ fn check_void_before_deal(
     }
     if outcome.deck.is_some() || !outcome.hole_cards.is_empty() || !outcome.board.is_empty() {
         return Err(VerifyError::Void("nothing can be dealt without every seed"));
+    }
+    if !outcome.actions.is_empty() {
+        return Err(VerifyError::Void("no action can happen before the deal"));
+    }
+    Ok(())
+}
+
+/// A hand the server stopped during the seed exchange: nobody is to blame, so no seat
+/// is flagged, whichever seeds were revealed; nothing was dealt or played.
+fn check_interrupted_before_deal(outcome: &crate::records::HandOutcome) -> Result<(), VerifyError> {
+    if !outcome.flagged.is_empty() {
+        return Err(VerifyError::Void(
+            "a hand interrupted before the deal flags no seat",
+        ));
+    }
+    if outcome.deck.is_some() || !outcome.hole_cards.is_empty() || !outcome.board.is_empty() {
+        return Err(VerifyError::Void(
+            "nothing is dealt in a hand interrupted before the deal",
+        ));
     }
     if !outcome.actions.is_empty() {
         return Err(VerifyError::Void("no action can happen before the deal"));

@@ -207,6 +207,7 @@ fn traced_steps_run_in_order_and_a_failure_is_the_next_step() {
             "dealing" => Some(VerifyStep::Dealing),
             "replay" => Some(VerifyStep::Replay),
             "payout" => Some(VerifyStep::Payouts),
+            "void" => Some(VerifyStep::Void),
             other => panic!("unexpected verdict {other}"),
         };
         assert_eq!(failed_step, expected_step, "{}", case["name"]);

@@ -280,6 +280,25 @@ fn record_vectors() -> Value {
             .void_aborted(&key, RecordHash::GENESIS, actions, board_len, vec![2])
             .unwrap()
     };
+    // The server stopped during the reveals: seat 0 had revealed, seats 1 and 2 had not.
+    let interrupted = {
+        let s = setup(Variant::Holdem, &[100, 100, 100]);
+        let seeds = client_seeds(&s, 10);
+        let mut session = HandSession::announce(&key, 26, 1, s, ServerSeed::from_bytes([10; 32]));
+        let entries = seeds
+            .iter()
+            .map(|(seat, seed)| CommitEntry {
+                seat: *seat,
+                origin: SeedOrigin::Client,
+                commitment: session.client_commitment(*seat, seed),
+            })
+            .collect();
+        session.close_commitments(&key, entries).unwrap();
+        session.reveal(0, seeds[0].1.clone()).unwrap();
+        session
+            .void_interrupted_before_deal(&key, RecordHash::GENESIS)
+            .unwrap()
+    };
     let other_key = ServerKey::from_secret_bytes([0x99; 32]);
     let unknown = played_record(
         &other_key,
@@ -365,6 +384,18 @@ fn record_vectors() -> Value {
             }),
             "chain-link",
             Some(&first),
+        ),
+        (
+            "void: the server stopped during the reveals (seat 0 revealed), nobody flagged",
+            interrupted.clone(),
+            "ok",
+            None,
+        ),
+        (
+            "re-signed interrupted void that flags a seat",
+            resigned(&interrupted, |r| r.outcome().flagged = vec![2]),
+            "void",
+            None,
         ),
     ];
     let mut out: Vec<Value> = cases

@@ -16,9 +16,10 @@ use crate::admin::{AdminSecret, AdminTokenHash};
 use crate::limiter::ConnectionLimits;
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
-    CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, PASSWORD_HASHES_CONCURRENT_DEFAULT,
-    PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT,
-    SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
+    CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, HAND_PAUSE_MAX,
+    PASSWORD_HASHES_CONCURRENT_DEFAULT, PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT,
+    SEED_REVEAL_WINDOW_DEFAULT, SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN,
+    STARTING_BALANCE_DEFAULT, TABLE_DRAIN_GRACE, TABLE_DRAIN_GRACE_MAX,
 };
 use crate::limits::{
     CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_REQUESTS_PER_SECOND_PER_ACCOUNT_DEFAULT,
@@ -132,6 +133,9 @@ pub struct ConfigLayer {
         value_name = "HANDS"
     )]
     pub disconnect_grace_window_hands: Option<u64>,
+    /// Seconds shutdown waits for the hands in play to finish [default: 30]
+    #[arg(long, env = "POKER_DRAIN_GRACE_SECS", value_name = "SECONDS")]
+    pub drain_grace_secs: Option<u64>,
     /// Tables to open instead of the defaults (config file only: `[[tables]]`).
     #[arg(skip)]
     pub tables: Option<Vec<TableSpec>>,
@@ -205,6 +209,11 @@ pub struct ConfigLayer {
     pub admin_token: Option<AdminSecret>,
 }
 
+/// Whole milliseconds of a (small, configured) duration.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// One `[[tables]]` entry of the config file.
 ///
 /// ```toml
@@ -216,6 +225,7 @@ pub struct ConfigLayer {
 /// seats = 9
 /// buy_in = [200, 2000]
 /// sit_out_hands_max = 30  # optional
+/// hand_pause_ms = 2000   # optional
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -236,6 +246,10 @@ pub struct TableSpec {
     /// [`SIT_OUT_HANDS_MAX_DEFAULT`](crate::limits::SIT_OUT_HANDS_MAX_DEFAULT)).
     #[serde(default)]
     pub sit_out_hands_max: Option<u32>,
+    /// Pause between hands in milliseconds, at most [`HAND_PAUSE_MAX`]
+    /// [default: the built-in pause of 2 s].
+    #[serde(default)]
+    pub hand_pause_ms: Option<u64>,
 }
 
 impl TableSpec {
@@ -246,6 +260,16 @@ impl TableSpec {
             reason,
         };
         let name = crate::ledger::TableId::parse(&self.name).map_err(|e| invalid(e.to_string()))?;
+        let hand_pause = match self.hand_pause_ms {
+            None => HAND_PAUSE_DEFAULT,
+            Some(ms) if ms <= millis(HAND_PAUSE_MAX) => Duration::from_millis(ms),
+            Some(ms) => {
+                return Err(invalid(format!(
+                    "hand_pause_ms = {ms} is above {}",
+                    millis(HAND_PAUSE_MAX)
+                )))
+            }
+        };
         let game = match self.game.as_str() {
             "nlhe" => TableGame::NoLimitHoldem,
             "plo" => TableGame::PotLimitOmaha,
@@ -264,7 +288,7 @@ impl TableSpec {
                 action_clock,
                 SEED_COMMIT_WINDOW_DEFAULT,
                 SEED_REVEAL_WINDOW_DEFAULT,
-                HAND_PAUSE_DEFAULT,
+                hand_pause,
             )
         })
         .map(|table| match self.sit_out_hands_max {
@@ -296,6 +320,7 @@ impl ConfigLayer {
             disconnect_grace_window_hands: self
                 .disconnect_grace_window_hands
                 .or(lower.disconnect_grace_window_hands),
+            drain_grace_secs: self.drain_grace_secs.or(lower.drain_grace_secs),
             tables: self.tables.or(lower.tables),
             max_connections_per_address: self
                 .max_connections_per_address
@@ -437,6 +462,7 @@ pub struct Config {
     action_clock: Duration,
     admin_token: Option<AdminTokenHash>,
     presence: PresenceRules,
+    drain_grace: Duration,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -672,6 +698,14 @@ impl Config {
             (None, None) => None,
             _ => return Err(ConfigError::TlsIncomplete),
         };
+        let drain_grace = in_range(
+            "drain_grace_secs",
+            layer
+                .drain_grace_secs
+                .unwrap_or(TABLE_DRAIN_GRACE.as_secs()),
+            0,
+            TABLE_DRAIN_GRACE_MAX.as_secs(),
+        )?;
         Ok(Config {
             connection_limits,
             tls,
@@ -679,6 +713,7 @@ impl Config {
             action_clock,
             admin_token: layer.admin_token.as_ref().map(AdminSecret::hash),
             presence,
+            drain_grace: Duration::from_secs(drain_grace),
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
             data_dir: layer
@@ -738,6 +773,12 @@ impl Config {
     /// The certificate and key files when TLS is configured.
     pub fn tls(&self) -> Option<&TlsFiles> {
         self.tls.as_ref()
+    }
+
+    /// How long shutdown waits for the hands in play to finish before leaving them to the
+    /// next start's crash recovery.
+    pub fn drain_grace(&self) -> Duration {
+        self.drain_grace
     }
 
     /// The tables opened at start: [`TableConfig::defaults`] unless replaced with

@@ -55,6 +55,12 @@ pub enum ApiError {
     /// A header is malformed.
     #[error("malformed header {0}")]
     BadHeader(String),
+    /// A query parameter is malformed, unknown or out of range.
+    #[error("{0}")]
+    BadQuery(String),
+    /// The hand was void: it has a signed record but no hand history.
+    #[error("this hand was void: it has a signed record but no hand history")]
+    NoHistory,
     /// No route has this path.
     #[error("no such endpoint")]
     NotFound,
@@ -104,6 +110,8 @@ impl ApiError {
             ApiError::LengthRequired => "length_required",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::BadHeader(_) => "bad_header",
+            ApiError::BadQuery(_) => "bad_query",
+            ApiError::NoHistory => "no_history",
             ApiError::NotFound => "not_found",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::MethodNotAllowed => "method_not_allowed",
@@ -126,6 +134,8 @@ impl ApiError {
             | ApiError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Banned => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::NoHistory => StatusCode::NOT_FOUND,
             ApiError::UsernameTaken => StatusCode::CONFLICT,
             ApiError::InvalidCredentials | ApiError::MissingToken | ApiError::InvalidToken => {
                 StatusCode::UNAUTHORIZED

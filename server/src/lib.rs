@@ -16,6 +16,7 @@
 //!   tokens and the warp filter that checks them.
 //! * [`routes`], [`wire`], [`error`]: the REST API under `/api/v1`, its JSON bodies, and the
 //!   mapping of every failure to a `{code, message}` response.
+//! * [`history`]: hand histories (PHH, PokerStars text) rendered for one player.
 //! * [`table`]: one task per table (seats, seed exchange, engine, action clock, settlement).
 //! * [`ws`]: the table protocol over WebSockets at `/api/v1/ws`, and its JSON messages.
 //! * [`run`], [`App`]: start-up and graceful shutdown.
@@ -28,6 +29,7 @@ pub mod clock;
 pub mod config;
 pub mod data_dir;
 pub mod error;
+pub mod history;
 pub mod keys;
 pub mod ledger;
 pub mod limiter;

@@ -65,6 +65,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long shutdown waits for the hands in play to finish (players act, or the action
 /// clock acts for them) before it closes the store and leaves them to crash recovery.
 pub const TABLE_DRAIN_GRACE: Duration = Duration::from_secs(30);
+/// Longest configurable drain grace (`drain_grace_secs`).
+pub const TABLE_DRAIN_GRACE_MAX: Duration = Duration::from_secs(600);
 /// Largest configuration file read, in bytes.
 pub const CONFIG_FILE_BYTES_MAX: u64 = 64 * 1024;
 
@@ -80,6 +82,8 @@ pub const SEED_COMMIT_WINDOW_DEFAULT: Duration = Duration::from_secs(10);
 pub const SEED_REVEAL_WINDOW_DEFAULT: Duration = Duration::from_secs(10);
 /// Pause between hands at the default tables, so people can follow.
 pub const HAND_PAUSE_DEFAULT: Duration = Duration::from_secs(2);
+/// Longest configurable pause between hands (`hand_pause_ms` of a `[[tables]]` entry).
+pub const HAND_PAUSE_MAX: Duration = Duration::from_secs(60);
 /// Commands waiting in one table's inbox; beyond it a request is refused with `table_busy`.
 pub const TABLE_INBOX_MAX: usize = 256;
 /// Messages waiting to be written to one WebSocket; a client that falls further behind is
@@ -136,6 +140,15 @@ pub const DISCONNECT_GRACES_MAX: u32 = 100;
 pub const DISCONNECT_GRACE_WINDOW_HANDS_DEFAULT: u64 = 50;
 /// Longest configurable window, in hands.
 pub const DISCONNECT_GRACE_WINDOW_HANDS_MAX: u64 = 10_000;
+/// Hands listed by one request for a player's hands when no `limit` is given.
+pub const HISTORY_PAGE_DEFAULT: u64 = 50;
+/// Most hands listed by one request for a player's hands.
+pub const HISTORY_PAGE_MAX: u64 = 100;
+/// Stored records one request for a player's hands looks at (at the tables the player sat
+/// at, hands they were dealt in or not); the reply's `next` continues from there.
+pub const HISTORY_SCAN_MAX: u64 = 1000;
+/// Hands one multi-hand history download may cover (`to - from + 1`).
+pub const HISTORY_DOWNLOAD_HANDS_MAX: u64 = 100;
 
 // The ledger sums up to MOVEMENTS_PER_TRANSACTION_MAX amounts of at most CHIPS_MAX in i64.
 const _: () = assert!((MOVEMENTS_PER_TRANSACTION_MAX as u64) * 2 * CHIPS_MAX < i64::MAX as u64);

@@ -1,4 +1,12 @@
-//! Shared helpers for the cross-crate tests in `tests/tests/`.
+//! Shared helpers for the cross-crate tests in `tests/tests/`: the workspace root, the real
+//! `poker-server` binary as a child process ([`process`]), a small HTTP client ([`http`]) and
+//! a WebSocket bot that plays random legal actions ([`bot`]) and a connection driven step by
+//! step ([`conn`]).
+
+pub mod bot;
+pub mod conn;
+pub mod http;
+pub mod process;
 
 use std::path::{Path, PathBuf};
 

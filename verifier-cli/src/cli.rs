@@ -31,6 +31,10 @@ pub(crate) enum Command {
     /// Replay PHH hand histories through the engine and compare the finishing stacks.
     #[command(after_help = EXIT_CODES)]
     Replay(ReplayArgs),
+    /// Check a hand history downloaded from poker-server (.phh or .phhs): its signed record
+    /// verifies and the history says what the record says.
+    #[command(after_help = EXIT_CODES)]
+    Phh(PhhArgs),
 }
 
 impl Command {
@@ -42,6 +46,7 @@ impl Command {
             Command::Deal(a) => a.json,
             Command::Fetch(a) => a.json,
             Command::Replay(a) => a.json,
+            Command::Phh(a) => a.json,
         }
     }
 }
@@ -187,6 +192,17 @@ pub(crate) struct ReplayArgs {
     /// Print every hand, not only problems, even for many files.
     #[arg(long)]
     pub(crate) verbose: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PhhArgs {
+    /// The PHH file (one hand) or .phhs file (several), with `_fairdeal_` fields.
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) key: KeyArgs,
     /// Machine-readable output.
     #[arg(long)]
     pub(crate) json: bool,

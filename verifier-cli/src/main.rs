@@ -12,6 +12,7 @@ mod fetch;
 mod hand;
 mod input;
 mod outcome;
+mod phh;
 mod progress;
 mod render;
 mod replay;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Command::Deal(args) => deal::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Phh(args) => phh::run(args),
     };
     match result {
         Ok(Verdict::Valid) => ExitCode::from(outcome::EXIT_VALID),

@@ -129,6 +129,9 @@ fn status_word(status: HandStatus) -> &'static str {
         HandStatus::Completed => "completed",
         HandStatus::VoidMissingReveal => "void (a seed was not revealed)",
         HandStatus::VoidAborted => "void (aborted, stacks refunded)",
+        HandStatus::VoidInterruptedBeforeDeal => {
+            "void (server stopped before the deal, nobody flagged)"
+        }
     }
 }
 
@@ -261,6 +264,7 @@ fn hand_json_fields(record: &SignedHandRecord, hand: &VerifiedHand) -> Value {
             HandStatus::Completed => "completed",
             HandStatus::VoidMissingReveal => "void_missing_reveal",
             HandStatus::VoidAborted => "void_aborted",
+            HandStatus::VoidInterruptedBeforeDeal => "void_interrupted_before_deal",
         },
         "key_id": hand.key_id.to_hex(),
         "record_hash": hand.record_hash.to_hex(),

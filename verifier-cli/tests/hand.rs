@@ -43,7 +43,7 @@ fn every_vector_gets_its_verdict_and_names_the_failed_check() {
     let dir = scratch("vectors");
     let key = vector_key();
     let cases = vector_files(&dir);
-    assert_eq!(cases.len(), 15);
+    assert_eq!(cases.len(), 17);
     for (name, expect, files, previous) in cases {
         for file in files {
             let mut args = vec!["hand", file.as_str(), "--key", key.as_str()];

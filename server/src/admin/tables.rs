@@ -86,6 +86,7 @@ fn open_tables(conn: &Connection) -> Result<Vec<TableSpec>, StoreError> {
                 buy_in: (to_u64(min)?, to_u64(max)?),
                 // Not stored: a created table gets the default sit-out limit.
                 sit_out_hands_max: None,
+                hand_pause_ms: None,
             })
         })
         .collect()

@@ -51,7 +51,7 @@ struct RecordsQuery {
 }
 
 /// Splits a hand id `<table>-<hand number>` at its last `-`.
-fn parse_hand_id(id: &str) -> Result<(TableId, u64), ApiError> {
+pub(super) fn parse_hand_id(id: &str) -> Result<(TableId, u64), ApiError> {
     let (table, hand) = id.rsplit_once('-').ok_or(ApiError::NotFound)?;
     if hand.is_empty() || !hand.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::NotFound);
@@ -62,7 +62,11 @@ fn parse_hand_id(id: &str) -> Result<(TableId, u64), ApiError> {
 }
 
 /// Refuses callers who never sat at `table`.
-async fn check_player(state: &AppState, table: &TableId, session: Session) -> Result<(), ApiError> {
+pub(super) async fn check_player(
+    state: &AppState,
+    table: &TableId,
+    session: Session,
+) -> Result<(), ApiError> {
     state
         .store()
         .table_session_account(table.clone(), session.account)

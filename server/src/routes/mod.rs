@@ -8,6 +8,7 @@
 mod accounts;
 mod admin;
 mod hands;
+mod history;
 mod meta;
 
 use std::convert::Infallible;
@@ -35,6 +36,8 @@ pub fn routes(
                 .or(meta::routes(&state))
                 .unify()
                 .or(hands::routes(&state))
+                .unify()
+                .or(history::routes(&state))
                 .unify()
                 .or(crate::ws::route(&state, &tables))
                 .unify()

@@ -8,17 +8,19 @@
 //!
 //! The database runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a
 //! power cut, and with foreign keys enforced. Each area's queries live in its own file
-//! (`accounts.rs`, `ledger.rs`, `hands.rs`, `check.rs`), each adding its async methods to
+//! (`accounts.rs`, `ledger.rs`, `hands.rs`, `history.rs`, `check.rs`), each adding its async methods to
 //! [`Store`].
 
 mod accounts;
 mod check;
 mod hands;
+mod history;
 mod ledger;
 mod schema;
 
 pub use accounts::{CreateAccountError, Credentials};
 pub use hands::{HandSettlement, OpenHand, StoredHand};
+pub use history::StoredRecord;
 
 use std::fs::OpenOptions;
 use std::io;

@@ -117,6 +117,9 @@ pub(super) struct Table {
     replay: ReplayBuffer,
     /// Where the blinds were in the last hand announced, while a game is running.
     last_blinds: Option<BlindSeats>,
+    /// Why, once known (`store_failed`), and the hand whose record failed, for the
+    /// `table_halted` event.
+    halt_reason: Option<(&'static str, Option<u64>)>,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -131,6 +134,7 @@ pub(super) async fn run(
     mut commands: mpsc::Receiver<TableCommand>,
     mut draining: watch::Receiver<bool>,
 ) {
+    let mut halt_announced = false;
     loop {
         // A halted table's hand never ends; closing it gives back the stacks the ledger
         // still holds (nothing of that hand was settled).
@@ -139,6 +143,10 @@ pub(super) async fn run(
             break;
         }
         table.sync_presence();
+        if table.halted && !halt_announced {
+            halt_announced = true;
+            table.announce_halt();
+        }
         if *draining.borrow() {
             if table.hand.is_none() {
                 break;
@@ -215,6 +223,7 @@ impl Table {
             presence: Presence::new(config.seats(), *config.presence()),
             replay: ReplayBuffer::new(REPLAY_BUFFER_EVENTS_MAX, REPLAY_BUFFER_BYTES_MAX),
             last_blinds: None,
+            halt_reason: None,
             config,
             state,
         };
@@ -292,7 +301,7 @@ impl Table {
                 .entries()
                 .to_vec(),
             // Crashed before the commit list: nothing was revealed or dealt; every seat
-            // gets a fresh server-generated seed so the void can show its (unused) deck.
+            // gets a fresh server-generated seed so the void record has its commit list.
             None => Vec::new(),
         };
         let mut generated = Vec::new();
@@ -335,10 +344,18 @@ impl Table {
                 .map_err(|_| "saved reveal does not match")?;
         }
         if !session.missing_reveals().is_empty() {
-            // Crashed during the reveals: the seats that had not revealed are flagged, as
-            // the protocol's only void before the deal requires.
+            // Stopped during the reveals: the seats that had not revealed yet did nothing
+            // wrong, so the void flags nobody.
             let record = session
-                .void_missing_reveals(key, previous)
+                .void_interrupted_before_deal(key, previous)
+                .map_err(|_| "void before the deal")?;
+            return Ok((record, seats));
+        }
+        if open.commitments.is_none() {
+            // Stopped before the commit list: the generated seeds above exist only to give
+            // the record its commit list; nothing was dealt and nobody is flagged.
+            let record = session
+                .void_interrupted_before_deal(key, previous)
                 .map_err(|_| "void before the deal")?;
             return Ok((record, seats));
         }
@@ -382,7 +399,16 @@ impl Table {
         {
             tracing::error!(%err, "saving the hand in play; table halted");
             self.halted = true;
+            self.halt_reason = Some(("store_failed", None));
         }
+    }
+
+    /// Tells every watcher the table halted, and why, so clients stop waiting for it.
+    fn announce_halt(&mut self) {
+        let (reason, failed_hand) = self.halt_reason.unwrap_or(("internal", None));
+        let hand = self.hand.as_ref().map(|h| h.no).or(failed_hand);
+        tracing::error!(table = %self.config.name(), ?hand, reason, "table halted; it deals again after a restart");
+        self.emit(WireEvent::TableHalted { hand, reason }, None);
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -539,6 +565,18 @@ impl Table {
             }
             ClientRequest::ListTables {} => {
                 Err(refuse(RejectCode::Internal, "not a table request"))
+            }
+            ClientRequest::Sit { .. }
+            | ClientRequest::CommitSeed { .. }
+            | ClientRequest::ServerSeed { .. }
+            | ClientRequest::RevealSeed { .. }
+            | ClientRequest::Act { .. }
+                if self.halted =>
+            {
+                Err(refuse(
+                    RejectCode::TableHalted,
+                    "the table halted after a server-side failure; it plays again after a restart",
+                ))
             }
             other => {
                 let player = player.ok_or_else(|| {
@@ -1434,6 +1472,7 @@ impl Table {
         if let Err(err) = self.state.store().settle_hand(settlement).await {
             tracing::error!(%err, hand = no, "storing a hand; table halted");
             self.halted = true;
+            self.halt_reason = Some(("store_failed", Some(no)));
             return;
         }
         self.state.metrics().hand_settled();
@@ -1450,6 +1489,7 @@ impl Table {
             fairness::HandStatus::Completed => "completed",
             fairness::HandStatus::VoidMissingReveal => "void_missing_reveal",
             fairness::HandStatus::VoidAborted => "void_aborted",
+            fairness::HandStatus::VoidInterruptedBeforeDeal => "void_interrupted_before_deal",
         };
         let stacks = seats
             .iter()

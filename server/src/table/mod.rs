@@ -145,6 +145,8 @@ pub struct Tables {
 #[derive(Debug)]
 struct Drain {
     signal: watch::Sender<bool>,
+    /// How long [`Tables::drain`] waits (the configured `drain_grace`).
+    grace: std::time::Duration,
     tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -152,6 +154,7 @@ impl Default for Drain {
     fn default() -> Drain {
         Drain {
             signal: watch::channel(false).0,
+            grace: TABLE_DRAIN_GRACE,
             tasks: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -163,7 +166,13 @@ impl Tables {
     /// once all are open, so no client sees a table before its recovery. A table that cannot
     /// open is logged and left out.
     pub async fn start(state: &AppState) -> Tables {
-        let tables = Tables::default();
+        let tables = Tables {
+            drain: Arc::new(Drain {
+                grace: state.config().drain_grace(),
+                ..Drain::default()
+            }),
+            ..Tables::default()
+        };
         for config in state.config().tables() {
             if tables.len() >= crate::limits::TABLES_MAX {
                 tracing::error!(table = %config.name(), max = crate::limits::TABLES_MAX, "too many tables; not opened");
@@ -202,7 +211,8 @@ impl Tables {
     }
 
     /// Shutdown: no table starts another hand; each task ends once its hand in play is
-    /// over. A hand still in play after [`TABLE_DRAIN_GRACE`] stays saved, and the next
+    /// over. A hand still in play after the configured drain grace (default
+    /// [`TABLE_DRAIN_GRACE`]) stays saved, and the next
     /// start voids it with a signed record and refunds it, as after a crash.
     pub async fn drain(&self) {
         self.drain.signal.send_replace(true);
@@ -215,12 +225,12 @@ impl Tables {
                 let _ = task.await;
             }
         };
-        if tokio::time::timeout(TABLE_DRAIN_GRACE, all_stopped)
+        if tokio::time::timeout(self.drain.grace, all_stopped)
             .await
             .is_err()
         {
             tracing::warn!(
-                grace = ?TABLE_DRAIN_GRACE,
+                grace = ?self.drain.grace,
                 "hands still in play at shutdown; the next start voids and refunds them"
             );
         }

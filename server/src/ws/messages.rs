@@ -206,6 +206,8 @@ pub enum RejectCode {
     NotSittingOut,
     /// `sit_out` from a player who is sitting out already.
     AlreadySittingOut,
+    /// The table halted after a server-side failure and plays no more until a restart.
+    TableHalted,
     /// The server failed; details are in its log.
     Internal,
     /// The connection (or its address) sends faster than its rate limit; nothing was done.
@@ -542,6 +544,15 @@ pub enum WireEvent {
     },
     /// The table closed (admin API): everyone was stood up; no more events follow.
     TableClosed {},
+    /// The table stopped dealing after a server-side failure (e.g. a record that could not
+    /// be stored). The hand in play, if any, stays unsettled and is voided and refunded when
+    /// the server next starts; no hand starts before then.
+    TableHalted {
+        /// The hand in play when the table halted.
+        hand: Option<u64>,
+        /// Why, in a word: `store_failed` (the database refused a write) or `internal`.
+        reason: &'static str,
+    },
 }
 
 /// The hand in play, in a snapshot: enough to show the table mid-hand.

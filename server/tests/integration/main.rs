@@ -11,5 +11,4 @@ mod reconnect;
 mod seating;
 mod support;
 mod table_errors;
-mod tables;
 mod tls;

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use fairness::{verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode};
+use fairness::{verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode, SignedHandRecord};
 use poker_server::config::ConfigLayer;
 use poker_server::ledger::TableId;
 use poker_server::table::{TableConfig, TableGame};
@@ -15,7 +15,6 @@ use serde_json::{json, Value};
 
 use crate::support::{config_in, Client, TestServer};
 use crate::table_errors::Conn;
-use crate::tables::table_records;
 
 const PASSWORD: &str = "correct horse battery";
 const TABLE: &str = "t-nlhe";
@@ -538,4 +537,28 @@ async fn a_hand_with_posts_cut_short_by_sigkill_is_voided_and_verifies_on_restar
             .find(|s| s.seat == f.seat)
             .expect("seat")
             .stack));
+}
+
+/// Fetches every record of `table` in order, through the paged REST endpoint.
+async fn table_records(client: &Client, token: &str, table: &str) -> Vec<SignedHandRecord> {
+    let mut records = Vec::new();
+    let mut from = 1;
+    loop {
+        let page = client
+            .get(
+                &format!("/api/v1/tables/{table}/records?from={from}"),
+                Some(token),
+            )
+            .await;
+        assert_eq!(page.status, 200, "{page:?}");
+        for record in page.body["records"].as_array().expect("records") {
+            records.push(
+                SignedHandRecord::from_json(&record.to_string()).expect("a well-formed record"),
+            );
+        }
+        match page.body["next"].as_u64() {
+            Some(next) => from = next,
+            None => return records,
+        }
+    }
 }
