@@ -12,11 +12,13 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::auth::PasswordCost;
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
     CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, PASSWORD_HASHES_CONCURRENT_DEFAULT,
     PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT, SEED_REVEAL_WINDOW_DEFAULT,
     SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN, STARTING_BALANCE_DEFAULT,
+    TABLE_WINDOW_MAX,
 };
 use crate::table::{TableConfig, TableGame};
 
@@ -69,6 +71,10 @@ pub struct ConfigLayer {
     /// Tables to open instead of the defaults (config file only: `[[tables]]`).
     #[arg(skip)]
     pub tables: Option<Vec<TableSpec>>,
+    /// Load tests only (config file only): hash new passwords with Argon2's smallest
+    /// parameters ([`PasswordCost::InsecureFast`]). The server logs a warning when it is on.
+    #[arg(skip)]
+    pub insecure_fast_password_hashing: Option<bool>,
 }
 
 /// One `[[tables]]` entry of the config file.
@@ -81,6 +87,10 @@ pub struct ConfigLayer {
 /// blinds = [5, 10]
 /// seats = 9
 /// buy_in = [200, 2000]
+/// # optional: seed windows and the pause between hands, in milliseconds
+/// commit_window_ms = 10000
+/// reveal_window_ms = 10000
+/// hand_pause_ms = 2000
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,10 +107,20 @@ pub struct TableSpec {
     pub seats: u8,
     /// Smallest and largest buy-in.
     pub buy_in: (u64, u64),
+    /// Milliseconds seats have to commit to their seeds [default: 10000].
+    #[serde(default)]
+    pub commit_window_ms: Option<u64>,
+    /// Milliseconds seats have to reveal their seeds [default: 10000].
+    #[serde(default)]
+    pub reveal_window_ms: Option<u64>,
+    /// Pause between hands in milliseconds [default: 2000].
+    #[serde(default)]
+    pub hand_pause_ms: Option<u64>,
 }
 
 impl TableSpec {
-    /// The checked table, with `action_clock` and the default seed windows and pause.
+    /// The checked table, with `action_clock` and its seed windows and pause (the defaults
+    /// unless given).
     fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
         let invalid = |reason: String| ConfigError::Table {
             name: self.name.clone(),
@@ -120,15 +140,30 @@ impl TableSpec {
             self.seats,
             self.buy_in,
         )
-        .and_then(|table| {
-            table.with_clocks(
-                action_clock,
-                SEED_COMMIT_WINDOW_DEFAULT,
-                SEED_REVEAL_WINDOW_DEFAULT,
-                HAND_PAUSE_DEFAULT,
-            )
-        })
         .map_err(|e| invalid(e.to_string()))
+        .and_then(|table| {
+            let millis_or = |ms: Option<u64>, default| ms.map_or(default, Duration::from_millis);
+            for ms in [
+                self.commit_window_ms,
+                self.reveal_window_ms,
+                self.hand_pause_ms,
+            ] {
+                if ms.is_some_and(|ms| u128::from(ms) > TABLE_WINDOW_MAX.as_millis()) {
+                    return Err(invalid(format!(
+                        "seed windows and the hand pause are at most {} ms",
+                        TABLE_WINDOW_MAX.as_millis()
+                    )));
+                }
+            }
+            table
+                .with_clocks(
+                    action_clock,
+                    millis_or(self.commit_window_ms, SEED_COMMIT_WINDOW_DEFAULT),
+                    millis_or(self.reveal_window_ms, SEED_REVEAL_WINDOW_DEFAULT),
+                    millis_or(self.hand_pause_ms, HAND_PAUSE_DEFAULT),
+                )
+                .map_err(|e| invalid(e.to_string()))
+        })
     }
 }
 
@@ -146,6 +181,9 @@ impl ConfigLayer {
             max_connections: self.max_connections.or(lower.max_connections),
             action_clock_secs: self.action_clock_secs.or(lower.action_clock_secs),
             tables: self.tables.or(lower.tables),
+            insecure_fast_password_hashing: self
+                .insecure_fast_password_hashing
+                .or(lower.insecure_fast_password_hashing),
         }
     }
 
@@ -233,6 +271,7 @@ pub struct Config {
     password_hash_concurrency: usize,
     max_connections: usize,
     tables: Vec<TableConfig>,
+    password_cost: PasswordCost,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -322,7 +361,12 @@ impl Config {
                 .collect::<Result<Vec<_>, _>>()?,
         };
         check_unique(&tables)?;
+        let password_cost = match layer.insecure_fast_password_hashing {
+            Some(true) => PasswordCost::InsecureFast,
+            Some(false) | None => PasswordCost::Standard,
+        };
         Ok(Config {
+            password_cost,
             tables,
             max_connections,
             addr: layer.addr.unwrap_or(ADDR_DEFAULT),
@@ -373,6 +417,12 @@ impl Config {
     /// Connections served at once.
     pub fn max_connections(&self) -> usize {
         self.max_connections
+    }
+
+    /// How new passwords are hashed ([`PasswordCost::Standard`] unless a load test's config
+    /// file turns on `insecure_fast_password_hashing`).
+    pub fn password_cost(&self) -> PasswordCost {
+        self.password_cost
     }
 
     /// The tables opened at start: [`TableConfig::defaults`] unless replaced with
@@ -437,9 +487,32 @@ mod tests {
             ("nlhe-5-10", 10, 9)
         );
         assert_eq!(table.action_clock(), Duration::from_secs(15));
+        assert_eq!(table.hand_pause(), HAND_PAUSE_DEFAULT);
+        assert_eq!(config.password_cost(), PasswordCost::Standard);
+        let fast = file_with(
+            "insecure_fast_password_hashing = true\n[[tables]]\nname = \"t\"\nnumber = 1\n\
+             game = \"nlhe\"\nblinds = [1, 2]\nseats = 2\nbuy_in = [40, 400]\n\
+             commit_window_ms = 500\nreveal_window_ms = 600\nhand_pause_ms = 0\n",
+        );
+        let config = Config::resolve(ConfigLayer::default(), Some(fast.path())).expect("valid");
+        assert_eq!(config.password_cost(), PasswordCost::InsecureFast);
+        let table = &config.tables()[0];
+        assert_eq!(
+            (
+                table.commit_window(),
+                table.reveal_window(),
+                table.hand_pause()
+            ),
+            (
+                Duration::from_millis(500),
+                Duration::from_millis(600),
+                Duration::ZERO
+            )
+        );
         for bad in [
             "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"stud\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
             "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 12\nbuy_in = [40, 400]\n",
+            "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\nhand_pause_ms = 18446744073709551615\n",
             "[[tables]]\nname = \"a/b\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
         ] {
             let file = file_with(bad);

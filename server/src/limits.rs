@@ -65,8 +65,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long shutdown waits for the hands in play to finish (players act, or the action
 /// clock acts for them) before it closes the store and leaves them to crash recovery.
 pub const TABLE_DRAIN_GRACE: Duration = Duration::from_secs(30);
-/// Largest configuration file read, in bytes.
-pub const CONFIG_FILE_BYTES_MAX: u64 = 64 * 1024;
+/// Largest configuration file read, in bytes (room for a few thousand `[[tables]]`).
+pub const CONFIG_FILE_BYTES_MAX: u64 = 1024 * 1024;
 
 /// How long a player may think when no action clock is configured.
 pub const ACTION_CLOCK_DEFAULT: Duration = Duration::from_secs(30);
@@ -80,6 +80,8 @@ pub const SEED_COMMIT_WINDOW_DEFAULT: Duration = Duration::from_secs(10);
 pub const SEED_REVEAL_WINDOW_DEFAULT: Duration = Duration::from_secs(10);
 /// Pause between hands at the default tables, so people can follow.
 pub const HAND_PAUSE_DEFAULT: Duration = Duration::from_secs(2);
+/// Longest seed window or pause between hands a `[[tables]]` entry may configure.
+pub const TABLE_WINDOW_MAX: Duration = Duration::from_secs(600);
 /// Commands waiting in one table's inbox; beyond it a request is refused with `table_busy`.
 pub const TABLE_INBOX_MAX: usize = 256;
 /// Messages waiting to be written to one WebSocket; a client that falls further behind is

@@ -15,7 +15,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::auth::{HashError, PasswordHasher};
+use crate::auth::{HashError, PasswordCost, PasswordHasher};
 use crate::config::Config;
 use crate::data_dir::{DataDir, DataDirError};
 use crate::keys::{self, KeyError, KeyOrigin};
@@ -85,7 +85,15 @@ impl App {
             issued = report.issued,
             "ledger check passed"
         );
-        let hasher = PasswordHasher::new(config.password_hash_concurrency()).await?;
+        if config.password_cost() == PasswordCost::InsecureFast {
+            tracing::warn!(
+                "insecure_fast_password_hashing is on: new passwords get weak Argon2 hashes; \
+                 use it for load tests only, never with real accounts"
+            );
+        }
+        let hasher =
+            PasswordHasher::with_cost(config.password_hash_concurrency(), config.password_cost())
+                .await?;
         Ok(App {
             state: AppState::new(config, store, key, hasher),
             key_origin,

@@ -1,0 +1,349 @@
+//! The poker side: the server's generated configuration, and the bot that plays one seat over
+//! the table protocol (`docs/protocol.md`): it sits, commits to and reveals its own seed each
+//! hand, and acts at random among the legal actions as soon as it is its turn.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use fairness::{ClientSeed, ServerCommitment};
+use futures_util::{SinkExt, StreamExt};
+use rand_core::{OsRng, RngCore, TryRngCore};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::client::Socket;
+use crate::pace::Pacer;
+use crate::proc::BoxError;
+use crate::stats::{Counters, Latencies, Window};
+
+/// Blinds of every load table.
+const BLINDS: (u64, u64) = (1, 2);
+/// Buy-in range of every load table; bots buy in for the most.
+const BUY_IN: (u64, u64) = (40, 400);
+/// Chips each account starts with: enough to buy in again after every bust of a run.
+pub(crate) const STARTING_BALANCE: u64 = 1_000_000_000;
+/// Seed windows of the load tables: short, so a stuck bot costs little, and long enough
+/// that a loaded server's bots still make them.
+const SEED_WINDOW_MS: u64 = 5_000;
+/// Action clock of the load tables (the server's smallest).
+const ACTION_CLOCK_SECS: u64 = 1;
+/// Connections the server allows beyond the players (the harness's REST calls).
+const SPARE_CONNECTIONS: usize = 256;
+/// Refusals printed to stderr before the harness only counts them.
+const REFUSALS_PRINTED_MAX: u64 = 10;
+
+/// The name of load table `index` (numbered from 0).
+pub(crate) fn table_name(index: usize) -> String {
+    format!("load-{index}")
+}
+
+/// The server's configuration file: `tables` no-limit tables of `seats` seats with short
+/// clocks and no pause between hands, fast password hashing if asked, loopback on a free port.
+pub(crate) fn server_config(
+    data_dir: &Path,
+    tables: usize,
+    seats: u8,
+    players: usize,
+    fast_hashing: bool,
+) -> String {
+    let mut text = format!(
+        "addr = \"127.0.0.1:0\"\ndata_dir = {:?}\nstarting_balance = {STARTING_BALANCE}\n\
+         max_connections = {}\naction_clock_secs = {ACTION_CLOCK_SECS}\n\
+         password_hash_concurrency = 2\n",
+        data_dir.display().to_string(),
+        players + SPARE_CONNECTIONS,
+    );
+    if fast_hashing {
+        text.push_str("insecure_fast_password_hashing = true\n");
+    }
+    for index in 0..tables {
+        let _ = write!(
+            text,
+            "[[tables]]\nname = \"{}\"\nnumber = {}\ngame = \"nlhe\"\nblinds = [{}, {}]\n\
+             seats = {seats}\nbuy_in = [{}, {}]\ncommit_window_ms = {SEED_WINDOW_MS}\n\
+             reveal_window_ms = {SEED_WINDOW_MS}\nhand_pause_ms = 0\n",
+            table_name(index),
+            index + 1,
+            BLINDS.0,
+            BLINDS.1,
+            BUY_IN.0,
+            BUY_IN.1,
+        );
+    }
+    text
+}
+
+/// One seat a bot plays.
+#[derive(Debug, Clone)]
+pub(crate) struct SeatPlan {
+    /// The account's name.
+    pub(crate) username: String,
+    /// The table's index.
+    pub(crate) table: usize,
+    /// The seat.
+    pub(crate) seat: u8,
+}
+
+/// What every bot of a run shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) counters: Counters,
+    pub(crate) window: Window,
+    pub(crate) pacer: Pacer,
+}
+
+/// What one bot reports at the end.
+#[derive(Debug, Default)]
+pub(crate) struct BotReport {
+    /// Its action-to-broadcast latencies inside the window.
+    pub(crate) latencies: Latencies,
+    /// For the bot at seat 0: the last hand of its table that ended inside the window.
+    pub(crate) last_hand: Option<u64>,
+}
+
+/// The bot's state between messages.
+struct Bot {
+    plan: SeatPlan,
+    table: String,
+    next_id: u64,
+    /// The seed committed to for the hand in play.
+    seed: Option<(u64, ClientSeed)>,
+    /// When the bot sent its action, until the broadcast of it comes back.
+    acted_at: Option<Instant>,
+    report: BotReport,
+    os: rand_core::UnwrapErr<OsRng>,
+}
+
+/// The kinds of event that report a seat's action (`docs/protocol.md`, "Events").
+const ACTION_KINDS: [&str; 4] = [
+    "\"kind\":\"folded\"",
+    "\"kind\":\"checked\"",
+    "\"kind\":\"called\"",
+    "\"kind\":\"bet\"",
+];
+
+/// Plays `plan`'s seat on `socket` until the window ends.
+pub(crate) async fn play(
+    mut socket: Socket,
+    plan: SeatPlan,
+    shared: Arc<Shared>,
+) -> Result<BotReport, BoxError> {
+    let mut bot = Bot {
+        table: table_name(plan.table),
+        plan,
+        next_id: 0,
+        seed: None,
+        acted_at: None,
+        report: BotReport::default(),
+        os: OsRng.unwrap_err(),
+    };
+    let sit = bot.request(json!({"type": "sit", "seat": bot.plan.seat, "buy_in": BUY_IN.1}));
+    socket.send(sit).await?;
+    let end = tokio::time::sleep_until(shared.window.end.into());
+    tokio::pin!(end);
+    loop {
+        let message = tokio::select! {
+            message = socket.next() => message,
+            () = &mut end => break,
+        };
+        let Some(message) = message else {
+            Counters::bump(&shared.counters.dropped);
+            break;
+        };
+        let Message::Text(text) = message? else {
+            continue;
+        };
+        for reply in bot.on_message(text.as_str(), &shared) {
+            if reply.is_act {
+                shared.pacer.wait().await;
+                bot.acted_at = Some(Instant::now());
+            }
+            socket.send(reply.message).await?;
+        }
+    }
+    let _ = socket.close(None).await;
+    Ok(bot.report)
+}
+
+/// A message to send, and whether it is an action (paced, and timed).
+struct Reply {
+    message: Message,
+    is_act: bool,
+}
+
+impl Bot {
+    /// A request to this bot's table with the next command id.
+    fn request(&mut self, mut body: Value) -> Message {
+        self.next_id += 1;
+        body["v"] = json!(1);
+        body["id"] = json!(self.next_id);
+        body["table"] = json!(self.table);
+        Message::text(body.to_string())
+    }
+
+    /// Handles one server message; returns what to send back.
+    fn on_message(&mut self, text: &str, shared: &Shared) -> Vec<Reply> {
+        let now = Instant::now();
+        // Most events need no answer: skip them without parsing.
+        let is_own_action =
+            self.acted_at.is_some() && ACTION_KINDS.iter().any(|k| text.contains(k));
+        let wanted = is_own_action
+            || text.contains("\"kind\":\"to_act\"")
+            || text.contains("\"kind\":\"hand_announced\"")
+            || text.contains("\"kind\":\"commitments_closed\"")
+            || text.contains("\"kind\":\"hand_ended\"")
+            || text.contains("\"kind\":\"left\"")
+            || text.contains("timed_out\":true")
+            || text.starts_with("{\"type\":\"rejected\"");
+        if !wanted {
+            return Vec::new();
+        }
+        let Ok(message) = serde_json::from_str::<Value>(text) else {
+            return Vec::new();
+        };
+        if message["type"] == "rejected" {
+            // If it was our action, no broadcast of it will come.
+            self.acted_at = None;
+            let refused = shared
+                .counters
+                .rejected
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if refused < REFUSALS_PRINTED_MAX {
+                eprintln!("refused ({}): {}", self.plan.username, message["code"]);
+            }
+            return Vec::new();
+        }
+        let event = &message["event"];
+        let seat = u64::from(self.plan.seat);
+        let mine = event["seat"].as_u64() == Some(seat);
+        let kind = event["kind"].as_str().unwrap_or_default();
+        let mut replies = Vec::new();
+        match kind {
+            "folded" | "checked" | "called" | "bet" => {
+                if event["timed_out"] == true && shared.window.contains(now) {
+                    Counters::bump(&shared.counters.timeouts);
+                }
+                // An action the server took for us (our clock ran out) is not our broadcast.
+                if mine && event["timed_out"] != true {
+                    if let Some(sent) = self.acted_at.take() {
+                        if shared.window.contains(now) {
+                            self.report.latencies.record(now - sent);
+                            Counters::bump(&shared.counters.actions);
+                        }
+                    }
+                }
+            }
+            "hand_announced" => {
+                let dealt = event["seats"]
+                    .as_array()
+                    .is_some_and(|seats| seats.iter().any(|s| s.as_u64() == Some(seat)));
+                let server = event["server_commitment"]
+                    .as_str()
+                    .and_then(|hex| ServerCommitment::from_hex(hex).ok());
+                if let (true, Some(hand), Some(table_number), Some(server)) = (
+                    dealt,
+                    event["hand"].as_u64(),
+                    event["table_number"].as_u64(),
+                    server,
+                ) {
+                    let own = ClientSeed::generate(&mut self.os);
+                    let commitment = own.commitment(table_number, hand, self.plan.seat, &server);
+                    self.seed = Some((hand, own));
+                    let body = json!({"type": "commit_seed", "hand": hand,
+                        "commitment": commitment.to_hex()});
+                    replies.push(Reply {
+                        message: self.request(body),
+                        is_act: false,
+                    });
+                }
+            }
+            "commitments_closed" => {
+                if let Some((hand, own)) = self.seed.take() {
+                    if event["hand"].as_u64() == Some(hand) {
+                        let body = json!({"type": "reveal_seed", "hand": hand,
+                            "seed": hex::encode(own.expose())});
+                        replies.push(Reply {
+                            message: self.request(body),
+                            is_act: false,
+                        });
+                    }
+                }
+            }
+            "to_act" if mine => {
+                if let Some(hand) = event["hand"].as_u64() {
+                    let mut body = self.choose(&event["legal"]);
+                    body["type"] = json!("act");
+                    body["hand"] = json!(hand);
+                    replies.push(Reply {
+                        message: self.request(body),
+                        is_act: true,
+                    });
+                }
+            }
+            // Counted once per table, by its seat 0.
+            "hand_ended" if self.plan.seat == 0 && shared.window.contains(now) => {
+                Counters::bump(&shared.counters.hands);
+                if event["status"] != "completed" {
+                    Counters::bump(&shared.counters.voided);
+                }
+                self.report.last_hand = event["hand"].as_u64();
+            }
+            "left" if event["player"].as_str() == Some(self.plan.username.as_str()) => {
+                // Stood up (broke): buy in again.
+                let body = json!({"type": "sit", "seat": self.plan.seat, "buy_in": BUY_IN.1});
+                replies.push(Reply {
+                    message: self.request(body),
+                    is_act: false,
+                });
+            }
+            _ => {}
+        }
+        replies
+    }
+
+    /// A random legal action: mostly checks and calls, some folds, some minimum raises.
+    fn choose(&mut self, legal: &Value) -> Value {
+        let roll = self.os.next_u32() % 100;
+        let min_bet = legal["min_bet_to"].as_u64();
+        if legal["can_check"] == true {
+            return match (roll, min_bet) {
+                (0..=19, Some(to)) => json!({"action": "bet", "amount": to}),
+                _ => json!({"action": "check"}),
+            };
+        }
+        match (roll, min_bet) {
+            (0..=39, _) => json!({"action": "fold"}),
+            (40..=89, _) => json!({"action": "call"}),
+            (_, Some(to)) => json!({"action": "bet", "amount": to}),
+            _ => json!({"action": "call"}),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use poker_server::config::{Config, ConfigLayer};
+
+    #[test]
+    fn the_generated_config_is_what_the_server_reads() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("load.toml");
+        std::fs::write(&file, server_config(dir.path(), 1000, 10, 10_000, true)).expect("write");
+        let config = Config::resolve(ConfigLayer::default(), Some(&file)).expect("valid config");
+        assert_eq!(config.tables().len(), 1000);
+        assert_eq!(config.max_connections(), 10_000 + SPARE_CONNECTIONS);
+        let table = &config.tables()[999];
+        assert_eq!(table.name().as_str(), "load-999");
+        assert_eq!(
+            (table.seats(), table.hand_pause()),
+            (10, std::time::Duration::ZERO)
+        );
+        assert_eq!(
+            config.password_cost(),
+            poker_server::auth::PasswordCost::InsecureFast
+        );
+    }
+}
