@@ -166,6 +166,11 @@ where
             },
             () = &mut shutdown => break,
         };
+        // Events are small messages sent back to back; without this, Nagle's algorithm holds
+        // each one until the client acknowledges the previous (tens of ms with delayed ACKs).
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(%peer, %err, "could not turn Nagle off");
+        }
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
             tracing::warn!(%peer, limit, "connection limit reached; closing");
             drop(stream);

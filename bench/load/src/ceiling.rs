@@ -9,6 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as ClientMessage;
@@ -31,7 +34,7 @@ type Members = Vec<(u64, mpsc::Sender<Message>)>;
 /// Every group's members.
 type Groups = Arc<Mutex<HashMap<u64, Members>>>;
 
-/// Serves `GET /ws/{group}` on a free loopback port until killed; prints
+/// Serves `GET /ws/{group}` on a free loopback port until killed (or an accept fails); prints
 /// `ceiling listening on http://ADDR` once bound.
 pub(crate) async fn serve() -> Result<(), BoxError> {
     let groups: Groups = Arc::default();
@@ -44,8 +47,20 @@ pub(crate) async fn serve() -> Result<(), BoxError> {
         });
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     println!("ceiling listening on http://{}", listener.local_addr()?);
-    warp::serve(route).incoming(listener).run().await;
-    Ok(())
+    // The same serve loop as poker-server's (`server/src/server.rs`): hyper-util around
+    // `warp::service`, Nagle off on every accepted socket.
+    let service = warp::service(route);
+    loop {
+        let (stream, _) = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        let service = TowerToHyperService::new(service.clone());
+        tokio::spawn(async move {
+            let builder = auto::Builder::new(TokioExecutor::new());
+            let _ = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 /// One member: everything it sends goes to its whole group (itself included).

@@ -222,7 +222,9 @@ impl Bot {
         let mut replies = Vec::new();
         match kind {
             "folded" | "checked" | "called" | "bet" => {
-                if event["timed_out"] == true && shared.window.contains(now) {
+                // Counted once per table, by its seat 0.
+                if self.plan.seat == 0 && event["timed_out"] == true && shared.window.contains(now)
+                {
                     Counters::bump(&shared.counters.timeouts);
                 }
                 // An action the server took for us (our clock ran out) is not our broadcast.
