@@ -232,7 +232,13 @@ pub(crate) fn print(command: &str, poker: &mut Measured, ceiling: Option<&mut Me
         })
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    println!("machine: {cores} cores, {cpu}");
+    // Other work on the machine takes cores from both servers and the bots alike.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    println!(
+        "machine: {cores} cores, {cpu}; load average at the end (1/5/15 min): {}",
+        load.join(" ")
+    );
     print!("{}", table(command, poker, ceiling));
 }
 
