@@ -109,7 +109,14 @@ async fn connection(socket: WebSocket, player: Option<Player>, tables: Tables) {
                 None => break,
             },
             Some(text) = outgoing.recv() => {
-                if sink.send(Message::text(text.as_ref())).await.is_err() {
+                // Everything already queued goes out with one flush (one write to the socket),
+                // not one each: a table sends several events per action.
+                let mut written = sink.feed(Message::text(text.as_ref())).await.is_ok();
+                while written {
+                    let Ok(text) = outgoing.try_recv() else { break };
+                    written = sink.feed(Message::text(text.as_ref())).await.is_ok();
+                }
+                if !written || sink.flush().await.is_err() {
                     break;
                 }
             }
