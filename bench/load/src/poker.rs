@@ -112,6 +112,9 @@ struct Bot {
     seed: Option<(u64, ClientSeed)>,
     /// When the bot sent its action, until the broadcast of it comes back.
     acted_at: Option<Instant>,
+    /// Command ids of the last seed commitment and the last action sent.
+    commit_id: Option<u64>,
+    act_id: Option<u64>,
     report: BotReport,
     os: rand_core::UnwrapErr<OsRng>,
 }
@@ -130,15 +133,7 @@ pub(crate) async fn play(
     plan: SeatPlan,
     shared: Arc<Shared>,
 ) -> Result<BotReport, BoxError> {
-    let mut bot = Bot {
-        table: table_name(plan.table),
-        plan,
-        next_id: 0,
-        seed: None,
-        acted_at: None,
-        report: BotReport::default(),
-        os: OsRng.unwrap_err(),
-    };
+    let mut bot = Bot::new(plan);
     let sit = bot.request(json!({"type": "sit", "seat": bot.plan.seat, "buy_in": BUY_IN.1}));
     socket.send(sit).await?;
     let end = tokio::time::sleep_until(shared.window.end.into());
@@ -174,6 +169,21 @@ struct Reply {
 }
 
 impl Bot {
+    /// A bot for `plan`'s seat that has sent nothing yet.
+    fn new(plan: SeatPlan) -> Bot {
+        Bot {
+            table: table_name(plan.table),
+            plan,
+            next_id: 0,
+            seed: None,
+            acted_at: None,
+            commit_id: None,
+            act_id: None,
+            report: BotReport::default(),
+            os: OsRng.unwrap_err(),
+        }
+    }
+
     /// A request to this bot's table with the next command id.
     fn request(&mut self, mut body: Value) -> Message {
         self.next_id += 1;
@@ -196,7 +206,7 @@ impl Bot {
             || text.contains("\"kind\":\"hand_ended\"")
             || text.contains("\"kind\":\"left\"")
             || text.contains("timed_out\":true")
-            || text.starts_with("{\"type\":\"rejected\"");
+            || text.contains("\"type\":\"rejected\"");
         if !wanted {
             return Vec::new();
         }
@@ -204,12 +214,18 @@ impl Bot {
             return Vec::new();
         };
         if message["type"] == "rejected" {
-            // If it was our action, no broadcast of it will come.
-            self.acted_at = None;
+            let id = message["id"].as_u64();
+            if id.is_some() && id == self.act_id {
+                // No broadcast of a refused action will come.
+                self.acted_at = None;
+            }
+            if id.is_some() && id == self.commit_id {
+                // A commitment refused (late: the server made our seed) is not revealed.
+                self.seed = None;
+            }
             let refused = shared
                 .counters
-                .rejected
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                .refused(message["code"].as_str().unwrap_or("?"));
             if refused < REFUSALS_PRINTED_MAX {
                 eprintln!("refused ({}): {}", self.plan.username, message["code"]);
             }
@@ -255,8 +271,10 @@ impl Bot {
                     self.seed = Some((hand, own));
                     let body = json!({"type": "commit_seed", "hand": hand,
                         "commitment": commitment.to_hex()});
+                    let message = self.request(body);
+                    self.commit_id = Some(self.next_id);
                     replies.push(Reply {
-                        message: self.request(body),
+                        message,
                         is_act: false,
                     });
                 }
@@ -278,8 +296,10 @@ impl Bot {
                     let mut body = self.choose(&event["legal"]);
                     body["type"] = json!("act");
                     body["hand"] = json!(hand);
+                    let message = self.request(body);
+                    self.act_id = Some(self.next_id);
                     replies.push(Reply {
-                        message: self.request(body),
+                        message,
                         is_act: true,
                     });
                 }
@@ -327,6 +347,91 @@ impl Bot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
+    fn texts(replies: Vec<Reply>) -> Vec<Value> {
+        replies
+            .into_iter()
+            .map(|r| serde_json::from_str(r.message.to_text().expect("text")).expect("json"))
+            .collect()
+    }
+
+    fn event(seq: u64, event: Value) -> String {
+        json!({"type": "event", "v": 1, "table": "load-0", "seq": seq, "event": event}).to_string()
+    }
+
+    #[test]
+    fn the_bot_commits_reveals_acts_and_times_its_own_action() {
+        let shared = Shared {
+            counters: Counters::default(),
+            window: Window::after(Duration::ZERO, Duration::from_secs(60)),
+            pacer: Pacer::new(0),
+        };
+        let plan = SeatPlan {
+            username: "bot0".into(),
+            table: 0,
+            seat: 0,
+        };
+        let mut bot = Bot::new(plan);
+        let commitment = "00".repeat(32);
+        let announced = event(
+            1,
+            json!({"kind": "hand_announced", "hand": 1, "table_number": 1,
+                "server_commitment": commitment, "seats": [0, 1], "commit_window_ms": 5000}),
+        );
+        let sent = texts(bot.on_message(&announced, &shared));
+        assert_eq!(sent[0]["type"], "commit_seed");
+        assert_eq!(sent[0]["commitment"].as_str().map(str::len), Some(64));
+        let closed = event(2, json!({"kind": "commitments_closed", "hand": 1}));
+        let sent = texts(bot.on_message(&closed, &shared));
+        assert_eq!(sent[0]["type"], "reveal_seed");
+
+        // A refused commitment (it came late) is never followed by a reveal.
+        let announced = announced.replace("\"hand\":1", "\"hand\":2");
+        let sent = texts(bot.on_message(&announced, &shared));
+        let refusal = json!({"type": "rejected", "v": 1, "id": sent[0]["id"],
+            "code": "wrong_phase", "message": "commitments are closed"});
+        assert!(bot.on_message(&refusal.to_string(), &shared).is_empty());
+        let closed = event(3, json!({"kind": "commitments_closed", "hand": 2}));
+        assert!(bot.on_message(&closed, &shared).is_empty());
+        assert_eq!(shared.counters.refusal_summary(), "wrong_phase 1");
+
+        let legal =
+            json!({"can_check": false, "call_amount": 2, "min_bet_to": 4, "max_bet_to": 400});
+        let to_act = event(
+            4,
+            json!({"kind": "to_act", "hand": 2, "seat": 0, "clock_ms": 1000, "legal": legal}),
+        );
+        let sent = bot.on_message(&to_act, &shared);
+        assert!(sent[0].is_act);
+        let action = texts(sent);
+        assert_eq!(action[0]["type"], "act");
+        assert!(["fold", "call", "bet"].contains(&action[0]["action"].as_str().unwrap_or("")));
+        bot.acted_at = Some(Instant::now());
+        let other_seat = event(
+            5,
+            json!({"kind": "called", "seat": 1, "amount": 2, "all_in": false}),
+        );
+        assert!(bot.on_message(&other_seat, &shared).is_empty());
+        assert_eq!(
+            bot.report.latencies.len(),
+            0,
+            "another seat's action is not ours"
+        );
+        let own = event(6, json!({"kind": "folded", "seat": 0, "timed_out": false}));
+        assert!(bot.on_message(&own, &shared).is_empty());
+        assert_eq!(bot.report.latencies.len(), 1);
+        assert_eq!(Counters::get(&shared.counters.actions), 1);
+
+        let ended = event(
+            7,
+            json!({"kind": "hand_ended", "hand": 2, "status": "completed",
+            "flagged": [], "record_hash": "ab", "stacks": []}),
+        );
+        assert!(bot.on_message(&ended, &shared).is_empty());
+        assert_eq!(Counters::get(&shared.counters.hands), 1);
+        assert_eq!(bot.report.last_hand, Some(2));
+    }
     use poker_server::config::{Config, ConfigLayer};
 
     #[test]

@@ -44,6 +44,7 @@ pub(crate) struct Measured {
     timeouts: u64,
     rejected: u64,
     dropped: u64,
+    refusal_codes: String,
     latencies: Latencies,
     usage: Usage,
     /// Tables whose last counted hand the records route has, of those checked.
@@ -71,6 +72,7 @@ impl Measured {
             timeouts: Counters::get(&c.timeouts),
             rejected: Counters::get(&c.rejected),
             dropped: Counters::get(&c.dropped),
+            refusal_codes: c.refusal_summary(),
             latencies: crate::merged_latencies(&mut reports),
             usage,
             stored,
@@ -209,7 +211,7 @@ pub(crate) fn table(command: &str, poker: &mut Measured, ceiling: Option<&mut Me
         String::new(),
     );
     row(
-        "clock time-outs / refusals / dropped connections",
+        "clock time-outs (window) / refusals (whole run) / dropped connections",
         format!(
             "{} / {} / {}",
             poker.timeouts, poker.rejected, poker.dropped
@@ -217,6 +219,14 @@ pub(crate) fn table(command: &str, poker: &mut Measured, ceiling: Option<&mut Me
         c.map(|c| format!("- / - / {}", c.dropped)),
         String::new(),
     );
+    if !poker.refusal_codes.is_empty() {
+        row(
+            "refusals by code",
+            poker.refusal_codes.clone(),
+            None,
+            String::new(),
+        );
+    }
     out
 }
 

@@ -1,6 +1,8 @@
 //! What the bots measure: latency samples, counters, and the measurement window they count in.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The span of time whose events count: after the warm-up, before the end.
@@ -48,6 +50,8 @@ pub(crate) struct Counters {
     pub(crate) rejected: AtomicU64,
     /// Connections that ended before the run did.
     pub(crate) dropped: AtomicU64,
+    /// Refusals by their `code`.
+    pub(crate) refusal_codes: Mutex<BTreeMap<String, u64>>,
 }
 
 impl Counters {
@@ -59,6 +63,29 @@ impl Counters {
     /// Reads `counter`.
     pub(crate) fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// Counts a refusal with `code`; returns how many refusals came before it.
+    pub(crate) fn refused(&self, code: &str) -> u64 {
+        let mut codes = self
+            .refusal_codes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *codes.entry(code.to_owned()).or_default() += 1;
+        self.rejected.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The refusals by code, e.g. `wrong_phase 12, stale 1`.
+    pub(crate) fn refusal_summary(&self) -> String {
+        let codes = self
+            .refusal_codes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        codes
+            .iter()
+            .map(|(code, count)| format!("{code} {count}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -118,6 +145,15 @@ mod tests {
         latencies.merge(other);
         assert_eq!(latencies.len(), 1001);
         assert_eq!(latencies.quantile_ms(1.0), Some(1000.0));
+    }
+
+    #[test]
+    fn refusals_are_counted_by_code() {
+        let counters = Counters::default();
+        assert_eq!(counters.refused("wrong_phase"), 0);
+        assert_eq!(counters.refused("stale"), 1);
+        assert_eq!(counters.refused("wrong_phase"), 2);
+        assert_eq!(counters.refusal_summary(), "stale 1, wrong_phase 2");
     }
 
     #[test]
