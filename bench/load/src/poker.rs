@@ -280,8 +280,17 @@ impl Bot {
                 }
             }
             "commitments_closed" => {
+                // Our commitment may have come after the window closed: then the list says
+                // the server made our seed, and there is nothing of ours to reveal.
+                let ours = event["commit_list"]["body"]["entries"]
+                    .as_array()
+                    .is_some_and(|entries| {
+                        entries
+                            .iter()
+                            .any(|e| e["seat"].as_u64() == Some(seat) && e["origin"] == "client")
+                    });
                 if let Some((hand, own)) = self.seed.take() {
-                    if event["hand"].as_u64() == Some(hand) {
+                    if ours && event["hand"].as_u64() == Some(hand) {
                         let body = json!({"type": "reveal_seed", "hand": hand,
                             "seed": hex::encode(own.expose())});
                         replies.push(Reply {
@@ -382,9 +391,26 @@ mod tests {
         let sent = texts(bot.on_message(&announced, &shared));
         assert_eq!(sent[0]["type"], "commit_seed");
         assert_eq!(sent[0]["commitment"].as_str().map(str::len), Some(64));
-        let closed = event(2, json!({"kind": "commitments_closed", "hand": 1}));
+        let list = |origin: &str| {
+            json!({"body": {"entries": [{"seat": 0, "origin": origin, "commitment": commitment},
+                {"seat": 1, "origin": "client", "commitment": commitment}]}, "signature": ""})
+        };
+        let closed = event(
+            2,
+            json!({"kind": "commitments_closed", "hand": 1, "commit_list": list("client")}),
+        );
         let sent = texts(bot.on_message(&closed, &shared));
         assert_eq!(sent[0]["type"], "reveal_seed");
+
+        // A commitment that missed the window (the server made the seed): nothing to reveal.
+        let sent = texts(bot.on_message(&announced, &shared));
+        assert_eq!(sent[0]["type"], "commit_seed");
+        let late = closed.replace(
+            "\"origin\":\"client\",\"seat\":0",
+            "\"origin\":\"server_generated\",\"seat\":0",
+        );
+        assert_ne!(late, closed);
+        assert!(bot.on_message(&late, &shared).is_empty());
 
         // A refused commitment (it came late) is never followed by a reveal.
         let announced = announced.replace("\"hand\":1", "\"hand\":2");
@@ -392,7 +418,10 @@ mod tests {
         let refusal = json!({"type": "rejected", "v": 1, "id": sent[0]["id"],
             "code": "wrong_phase", "message": "commitments are closed"});
         assert!(bot.on_message(&refusal.to_string(), &shared).is_empty());
-        let closed = event(3, json!({"kind": "commitments_closed", "hand": 2}));
+        let closed = event(
+            3,
+            json!({"kind": "commitments_closed", "hand": 2, "commit_list": list("client")}),
+        );
         assert!(bot.on_message(&closed, &shared).is_empty());
         assert_eq!(shared.counters.refusal_summary(), "wrong_phase 1");
 
