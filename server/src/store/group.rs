@@ -256,3 +256,52 @@ mod tests {
         assert!(values(&conn).is_empty(), "nothing of the group was kept");
     }
 }
+
+#[cfg(test)]
+mod store_tests {
+    use crate::accounts::Username;
+    use crate::auth::PasswordHash;
+    use crate::clock::UnixTime;
+    use crate::store::{CreateAccountError, Store};
+
+    /// Many registrations at once, one of them a duplicate: through the real `Store`, each gets
+    /// its own answer and the ledger stays consistent.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_grouped_writes_each_get_their_own_result() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&dir.path().join("poker.sqlite3"))
+            .await
+            .expect("store");
+        let names: Vec<String> = (0..64)
+            .map(|i| format!("user{i}"))
+            .chain(["USER7".to_owned()])
+            .collect();
+        let attempts = names.into_iter().map(|name| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let username = Username::parse(&name).expect("valid name");
+                let hash = PasswordHash::from_stored("not-a-real-hash".to_owned());
+                store
+                    .create_account(username, hash, 100, UnixTime::now())
+                    .await
+            })
+        });
+        let mut created = 0;
+        let mut taken = 0;
+        for attempt in attempts.collect::<Vec<_>>() {
+            match attempt.await.expect("task") {
+                Ok(_) => created += 1,
+                Err(CreateAccountError::UsernameTaken) => taken += 1,
+                Err(err) => panic!("unexpected {err}"),
+            }
+        }
+        assert_eq!((created, taken), (64, 1));
+        let report = store.check_ledger().await.expect("ledger consistent");
+        assert_eq!(
+            report.issued,
+            64 * 100,
+            "the refused account credited nothing"
+        );
+        store.close().await.expect("close");
+    }
+}
