@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use argon2::password_hash::phc;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::Argon2;
+use argon2::{Argon2, Params};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use warp::{Filter, Rejection};
@@ -55,6 +55,31 @@ pub enum HashError {
     Random(#[from] RandomSourceError),
 }
 
+/// How much work hashing a new password costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PasswordCost {
+    /// Argon2id with the crate's defaults (19 MiB, 2 passes, 1 lane): the OWASP recommendation.
+    #[default]
+    Standard,
+    /// Argon2id with the smallest parameters Argon2 allows (8 KiB, 1 pass, 1 lane), for load
+    /// tests that register thousands of accounts. **Insecure**: a stolen database gives up these
+    /// passwords quickly, and accounts registered this way keep their weak hashes after the
+    /// setting is turned off. Never the default; the server warns when it is on.
+    InsecureFast,
+}
+
+impl PasswordCost {
+    /// The Argon2id parameters new hashes are made with.
+    fn params(self) -> Params {
+        match self {
+            PasswordCost::Standard => Params::default(),
+            PasswordCost::InsecureFast => {
+                Params::new(Params::MIN_M_COST, Params::MIN_T_COST, 1, None).unwrap_or_default()
+            }
+        }
+    }
+}
+
 /// Hashes and verifies passwords with Argon2id (the crate's defaults: 19 MiB, 2 passes, 1 lane,
 /// the OWASP recommendation) on the blocking thread pool, at most a configured number at once,
 /// so logins can neither stall the async runtime nor exhaust memory.
@@ -65,22 +90,42 @@ pub struct PasswordHasher {
     /// A real hash of a random password, verified against when a login names an unknown user so
     /// that such a login takes as long as a wrong password.
     decoy: PasswordHash,
+    /// Parameters for new hashes (verification reads them from the stored hash).
+    params: Params,
 }
 
 impl PasswordHasher {
-    /// A hasher running at most `concurrency` hashes at once.
+    /// A hasher running at most `concurrency` hashes at once, at [`PasswordCost::Standard`].
     pub async fn new(concurrency: usize) -> Result<PasswordHasher, HashError> {
+        PasswordHasher::with_cost(concurrency, PasswordCost::Standard).await
+    }
+
+    /// A hasher running at most `concurrency` hashes at once, making new hashes at `cost`.
+    pub async fn with_cost(
+        concurrency: usize,
+        cost: PasswordCost,
+    ) -> Result<PasswordHasher, HashError> {
         let permits = Arc::new(Semaphore::new(concurrency));
+        let params = cost.params();
         let mut random = [0u8; 16];
         getrandom::fill(&mut random).map_err(|_| RandomSourceError)?;
-        let decoy = run_blocking(&permits, move || hash_now(&hex::encode(random))).await?;
-        Ok(PasswordHasher { permits, decoy })
+        let decoy_params = params.clone();
+        let decoy = run_blocking(&permits, move || {
+            hash_now(&hex::encode(random), decoy_params)
+        })
+        .await?;
+        Ok(PasswordHasher {
+            permits,
+            decoy,
+            params,
+        })
     }
 
     /// Hashes a new password with a fresh random salt.
     pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         let password = password.clone();
-        run_blocking(&self.permits, move || hash_now(password.as_str())).await
+        let params = self.params.clone();
+        run_blocking(&self.permits, move || hash_now(password.as_str(), params)).await
     }
 
     /// Whether `password` matches `stored`. With no stored hash (unknown user) a decoy hash is
@@ -111,8 +156,8 @@ impl PasswordHasher {
 }
 
 /// Hashes on the current thread (call only from the blocking pool).
-fn hash_now(password: &str) -> Result<PasswordHash, HashError> {
-    Argon2::default()
+fn hash_now(password: &str, params: Params) -> Result<PasswordHash, HashError> {
+    Argon2::from(params)
         .hash_password(password.as_bytes())
         .map(|hash| PasswordHash(hash.to_string()))
         .map_err(HashError::Argon2)
@@ -254,6 +299,26 @@ mod tests {
         assert!(bearer_token(&format!("Bearer {}", &hex[1..])).is_err());
         assert!(bearer_token(&hex).is_err());
         assert_eq!(format!("{token:?}"), "SessionToken(<redacted>)");
+    }
+
+    #[tokio::test]
+    async fn fast_hashes_verify_and_name_their_cheap_parameters() {
+        let hasher = PasswordHasher::with_cost(1, PasswordCost::InsecureFast)
+            .await
+            .expect("hasher");
+        let password = Password::parse("correct horse battery").expect("valid");
+        let hash = hasher.hash(&password).await.expect("hash");
+        assert!(hash.as_str().contains("m=8,t=1,p=1"), "{}", hash.as_str());
+        let standard = PasswordHasher::new(1).await.expect("hasher");
+        // Verification reads the parameters from the stored hash, whatever the hasher's cost.
+        assert!(standard
+            .verify("correct horse battery".to_owned(), Some(hash.clone()))
+            .await
+            .expect("verify"));
+        assert!(!standard
+            .verify("wrong horse battery".to_owned(), Some(hash))
+            .await
+            .expect("verify"));
     }
 
     #[test]

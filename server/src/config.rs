@@ -13,13 +13,14 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::admin::{AdminSecret, AdminTokenHash};
+use crate::auth::PasswordCost;
 use crate::limiter::ConnectionLimits;
 use crate::limits::{
     ACTION_CLOCK_DEFAULT, ACTION_CLOCK_MAX, ACTION_CLOCK_MIN, CHIPS_MAX, CONFIG_FILE_BYTES_MAX,
     CONNECTIONS_DEFAULT, CONNECTIONS_MAX, HAND_PAUSE_DEFAULT, HAND_PAUSE_MAX,
     PASSWORD_HASHES_CONCURRENT_DEFAULT, PASSWORD_HASHES_CONCURRENT_MAX, SEED_COMMIT_WINDOW_DEFAULT,
     SEED_REVEAL_WINDOW_DEFAULT, SESSION_TTL_DEFAULT, SESSION_TTL_MAX, SESSION_TTL_MIN,
-    STARTING_BALANCE_DEFAULT, TABLE_DRAIN_GRACE, TABLE_DRAIN_GRACE_MAX,
+    STARTING_BALANCE_DEFAULT, TABLE_DRAIN_GRACE, TABLE_DRAIN_GRACE_MAX, TABLE_WINDOW_MAX,
 };
 use crate::limits::{
     CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_REQUESTS_PER_SECOND_PER_ACCOUNT_DEFAULT,
@@ -207,6 +208,10 @@ pub struct ConfigLayer {
         hide_env_values = true
     )]
     pub admin_token: Option<AdminSecret>,
+    /// Load tests only (config file only): hash new passwords with Argon2's smallest
+    /// parameters ([`PasswordCost::InsecureFast`]). The server logs a warning when it is on.
+    #[arg(skip)]
+    pub insecure_fast_password_hashing: Option<bool>,
 }
 
 /// Whole milliseconds of a (small, configured) duration.
@@ -225,7 +230,10 @@ fn millis(duration: Duration) -> u64 {
 /// seats = 9
 /// buy_in = [200, 2000]
 /// sit_out_hands_max = 30  # optional
-/// hand_pause_ms = 2000   # optional
+/// # optional: seed windows and the pause between hands, in milliseconds
+/// commit_window_ms = 10000
+/// reveal_window_ms = 10000
+/// hand_pause_ms = 2000
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -246,14 +254,20 @@ pub struct TableSpec {
     /// [`SIT_OUT_HANDS_MAX_DEFAULT`](crate::limits::SIT_OUT_HANDS_MAX_DEFAULT)).
     #[serde(default)]
     pub sit_out_hands_max: Option<u32>,
-    /// Pause between hands in milliseconds, at most [`HAND_PAUSE_MAX`]
-    /// [default: the built-in pause of 2 s].
+    /// Milliseconds seats have to commit to their seeds [default: 10000].
+    #[serde(default)]
+    pub commit_window_ms: Option<u64>,
+    /// Milliseconds seats have to reveal their seeds [default: 10000].
+    #[serde(default)]
+    pub reveal_window_ms: Option<u64>,
+    /// Pause between hands in milliseconds [default: 2000].
     #[serde(default)]
     pub hand_pause_ms: Option<u64>,
 }
 
 impl TableSpec {
-    /// The checked table, with `action_clock` and the default seed windows and pause.
+    /// The checked table, with `action_clock` and its seed windows and pause (the defaults
+    /// unless given).
     pub(crate) fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
         let invalid = |reason: String| ConfigError::Table {
             name: self.name.clone(),
@@ -283,19 +297,34 @@ impl TableSpec {
             self.seats,
             self.buy_in,
         )
+        .map_err(|e| invalid(e.to_string()))
         .and_then(|table| {
-            table.with_clocks(
-                action_clock,
-                SEED_COMMIT_WINDOW_DEFAULT,
-                SEED_REVEAL_WINDOW_DEFAULT,
-                hand_pause,
-            )
+            let millis_or = |ms: Option<u64>, default| ms.map_or(default, Duration::from_millis);
+            for ms in [
+                self.commit_window_ms,
+                self.reveal_window_ms,
+                self.hand_pause_ms,
+            ] {
+                if ms.is_some_and(|ms| u128::from(ms) > TABLE_WINDOW_MAX.as_millis()) {
+                    return Err(invalid(format!(
+                        "seed windows and the hand pause are at most {} ms",
+                        TABLE_WINDOW_MAX.as_millis()
+                    )));
+                }
+            }
+            table
+                .with_clocks(
+                    action_clock,
+                    millis_or(self.commit_window_ms, SEED_COMMIT_WINDOW_DEFAULT),
+                    millis_or(self.reveal_window_ms, SEED_REVEAL_WINDOW_DEFAULT),
+                    hand_pause,
+                )
+                .map_err(|e| invalid(e.to_string()))
         })
         .map(|table| match self.sit_out_hands_max {
             Some(hands) => table.with_sit_out_hands_max(hands),
             None => table,
         })
-        .map_err(|e| invalid(e.to_string()))
     }
 }
 
@@ -353,6 +382,9 @@ impl ConfigLayer {
             tls_cert: self.tls_cert.or(lower.tls_cert),
             tls_key: self.tls_key.or(lower.tls_key),
             admin_token: self.admin_token.or(lower.admin_token),
+            insecure_fast_password_hashing: self
+                .insecure_fast_password_hashing
+                .or(lower.insecure_fast_password_hashing),
         }
     }
 
@@ -463,6 +495,7 @@ pub struct Config {
     admin_token: Option<AdminTokenHash>,
     presence: PresenceRules,
     drain_grace: Duration,
+    password_cost: PasswordCost,
 }
 
 /// Refuses two tables with the same name or number: each names one chain of records.
@@ -706,9 +739,14 @@ impl Config {
             0,
             TABLE_DRAIN_GRACE_MAX.as_secs(),
         )?;
+        let password_cost = match layer.insecure_fast_password_hashing {
+            Some(true) => PasswordCost::InsecureFast,
+            Some(false) | None => PasswordCost::Standard,
+        };
         Ok(Config {
             connection_limits,
             tls,
+            password_cost,
             tables,
             action_clock,
             admin_token: layer.admin_token.as_ref().map(AdminSecret::hash),
@@ -779,6 +817,12 @@ impl Config {
     /// next start's crash recovery.
     pub fn drain_grace(&self) -> Duration {
         self.drain_grace
+    }
+
+    /// How new passwords are hashed ([`PasswordCost::Standard`] unless a load test's config
+    /// file turns on `insecure_fast_password_hashing`).
+    pub fn password_cost(&self) -> PasswordCost {
+        self.password_cost
     }
 
     /// The tables opened at start: [`TableConfig::defaults`] unless replaced with
@@ -860,9 +904,32 @@ mod tests {
         );
         assert_eq!(table.action_clock(), Duration::from_secs(15));
         assert_eq!(table.sit_out_hands_max(), 5);
+        assert_eq!(table.hand_pause(), HAND_PAUSE_DEFAULT);
+        assert_eq!(config.password_cost(), PasswordCost::Standard);
+        let fast = file_with(
+            "insecure_fast_password_hashing = true\n[[tables]]\nname = \"t\"\nnumber = 1\n\
+             game = \"nlhe\"\nblinds = [1, 2]\nseats = 2\nbuy_in = [40, 400]\n\
+             commit_window_ms = 500\nreveal_window_ms = 600\nhand_pause_ms = 0\n",
+        );
+        let config = Config::resolve(ConfigLayer::default(), Some(fast.path())).expect("valid");
+        assert_eq!(config.password_cost(), PasswordCost::InsecureFast);
+        let table = &config.tables()[0];
+        assert_eq!(
+            (
+                table.commit_window(),
+                table.reveal_window(),
+                table.hand_pause()
+            ),
+            (
+                Duration::from_millis(500),
+                Duration::from_millis(600),
+                Duration::ZERO
+            )
+        );
         for bad in [
             "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"stud\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
             "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 12\nbuy_in = [40, 400]\n",
+            "[[tables]]\nname = \"x\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\nhand_pause_ms = 18446744073709551615\n",
             "[[tables]]\nname = \"a/b\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\nseats = 6\nbuy_in = [40, 400]\n",
         ] {
             let file = file_with(bad);

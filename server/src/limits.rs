@@ -67,8 +67,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 pub const TABLE_DRAIN_GRACE: Duration = Duration::from_secs(30);
 /// Longest configurable drain grace (`drain_grace_secs`).
 pub const TABLE_DRAIN_GRACE_MAX: Duration = Duration::from_secs(600);
-/// Largest configuration file read, in bytes.
-pub const CONFIG_FILE_BYTES_MAX: u64 = 64 * 1024;
+/// Largest configuration file read, in bytes (room for a few thousand `[[tables]]`).
+pub const CONFIG_FILE_BYTES_MAX: u64 = 1024 * 1024;
 
 /// How long a player may think when no action clock is configured.
 pub const ACTION_CLOCK_DEFAULT: Duration = Duration::from_secs(30);
@@ -84,6 +84,8 @@ pub const SEED_REVEAL_WINDOW_DEFAULT: Duration = Duration::from_secs(10);
 pub const HAND_PAUSE_DEFAULT: Duration = Duration::from_secs(2);
 /// Longest configurable pause between hands (`hand_pause_ms` of a `[[tables]]` entry).
 pub const HAND_PAUSE_MAX: Duration = Duration::from_secs(60);
+/// Longest seed window or pause between hands a `[[tables]]` entry may configure.
+pub const TABLE_WINDOW_MAX: Duration = Duration::from_secs(600);
 /// Commands waiting in one table's inbox; beyond it a request is refused with `table_busy`.
 pub const TABLE_INBOX_MAX: usize = 256;
 /// Messages waiting to be written to one WebSocket; a client that falls further behind is

@@ -18,7 +18,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::auth::{HashError, PasswordHasher};
+use crate::auth::{HashError, PasswordCost, PasswordHasher};
 use crate::config::Config;
 use crate::data_dir::{DataDir, DataDirError};
 use crate::keys::{self, KeyError, KeyOrigin};
@@ -96,7 +96,15 @@ impl App {
             issued = report.issued,
             "ledger check passed"
         );
-        let hasher = PasswordHasher::new(config.password_hash_concurrency()).await?;
+        if config.password_cost() == PasswordCost::InsecureFast {
+            tracing::warn!(
+                "insecure_fast_password_hashing is on: new passwords get weak Argon2 hashes; \
+                 use it for load tests only, never with real accounts"
+            );
+        }
+        let hasher =
+            PasswordHasher::with_cost(config.password_hash_concurrency(), config.password_cost())
+                .await?;
         let state = AppState::new(config, store, key, hasher);
         let bans = state.admin().bans().load(state.store()).await?;
         tracing::info!(bans, "bans in force loaded");
@@ -185,6 +193,11 @@ where
             tracing::info!(%peer, "banned address; closing");
             drop(stream);
             continue;
+        }
+        // Events are small messages sent back to back; without this, Nagle's algorithm holds
+        // each one until the client acknowledges the previous (tens of ms with delayed ACKs).
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(%peer, %err, "could not turn Nagle off");
         }
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
             tracing::warn!(%peer, limit, "connection limit reached; closing");

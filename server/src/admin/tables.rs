@@ -84,9 +84,11 @@ fn open_tables(conn: &Connection) -> Result<Vec<TableSpec>, StoreError> {
                 seats: u8::try_from(seats)
                     .map_err(|_| StoreError::Corrupt(format!("{seats} seats")))?,
                 buy_in: (to_u64(min)?, to_u64(max)?),
-                // Not stored: a created table gets the default sit-out limit.
+                // Not stored: a created table gets the default sit-out limit, seed windows and pause.
                 sit_out_hands_max: None,
                 hand_pause_ms: None,
+                commit_window_ms: None,
+                reveal_window_ms: None,
             })
         })
         .collect()

@@ -1,7 +1,7 @@
 //! Account and session queries: registration with its starting credit, password lookups, and
 //! bearer sessions stored by token hash.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::ledger::{create_player_account, credit_signup, player_account};
 use super::{Store, StoreError};
@@ -85,8 +85,8 @@ impl Store {
         starting_balance: u64,
         now: UnixTime,
     ) -> Result<Account, CreateAccountError> {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Grouped with the writes queued beside it: one commit for all (`store/group.rs`).
+        self.run_grouped(move |tx| {
             let inserted = tx.execute(
                 "INSERT INTO accounts (username, password_hash, created_at) VALUES (?1, ?2, ?3)",
                 (username.as_str(), password_hash.as_str(), now.as_secs()),
@@ -100,11 +100,10 @@ impl Store {
                 other => other?,
             };
             let id = AccountId::from_raw(tx.last_insert_rowid());
-            let player = create_player_account(&tx, id)?;
-            credit_signup(&tx, id, player, starting_balance)?;
-            let created = account(&tx, id)?
+            let player = create_player_account(tx, id)?;
+            credit_signup(tx, id, player, starting_balance)?;
+            let created = account(tx, id)?
                 .ok_or_else(|| StoreError::Corrupt("new account not readable".to_owned()))?;
-            tx.commit()?;
             Ok(created)
         })
         .await
@@ -142,8 +141,8 @@ impl Store {
         now: UnixTime,
         expires_at: UnixTime,
     ) -> Result<(), StoreError> {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Grouped with the writes queued beside it: one commit for all (`store/group.rs`).
+        self.run_grouped(move |tx| {
             tx.execute(
                 "DELETE FROM sessions WHERE account_id = ?1 AND expires_at <= ?2",
                 (account.get(), now.as_secs()),
@@ -165,7 +164,6 @@ impl Store {
                     expires_at.as_secs(),
                 ),
             )?;
-            tx.commit()?;
             Ok(())
         })
         .await

@@ -1,7 +1,7 @@
 //! Hand records: a settled hand's record and its chip settlement, written in one database
 //! transaction so neither can exist without the other.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::ledger::{post, Scope};
 use super::{Store, StoreError};
@@ -182,9 +182,10 @@ impl Store {
     /// transaction: both happen or neither does. Replaying the same settlement under the same
     /// key returns the original receipt and stores nothing.
     pub async fn settle_hand(&self, settlement: HandSettlement) -> Result<Receipt, LedgerError> {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let receipt = settle_hand(&tx, &settlement)?;
+        // Grouped: hands settling at many tables share one commit (`store/group.rs`); the
+        // job's savepoint keeps the record and the settlement together all the same.
+        self.run_grouped(move |tx| {
+            let receipt = settle_hand(tx, &settlement)?;
             // The hand is over: it no longer needs recovering.
             tx.execute(
                 "DELETE FROM open_hands WHERE table_id = ?1 AND hand_no = ?2",
@@ -193,7 +194,6 @@ impl Store {
                     i64::try_from(settlement.hand_no).unwrap_or(i64::MAX),
                 ),
             )?;
-            tx.commit()?;
             Ok(receipt)
         })
         .await
@@ -278,7 +278,8 @@ impl Store {
 
     /// Saves (replacing) the hand in play at `table`.
     pub async fn save_open_hand(&self, table: TableId, hand: OpenHand) -> Result<(), StoreError> {
-        self.run(move |conn| {
+        // Grouped: every table saves after every step, so these share commits.
+        self.run_grouped(move |conn| {
             conn.execute(
                 "INSERT OR REPLACE INTO open_hands
                      (table_id, hand_no, server_seed, announcement, commitments, reveals, actions)

@@ -320,21 +320,20 @@ impl Store {
         table: TableId,
         amount: u64,
     ) -> Result<Receipt, LedgerError> {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Grouped with the writes queued beside it: one commit for all (`store/group.rs`).
+        self.run_grouped(move |tx| {
             let player =
-                player_account(&tx, account)?.ok_or(LedgerError::UnknownPlayer { account })?;
-            let session = open_session_account(&tx, &table, account)?;
+                player_account(tx, account)?.ok_or(LedgerError::UnknownPlayer { account })?;
+            let session = open_session_account(tx, &table, account)?;
             let entries = net_entries(&[Movement::new(player, session, amount)?])?;
             let receipt = post(
-                &tx,
+                tx,
                 TransactionKind::BuyIn,
                 &key,
                 entries,
                 table.as_str().as_bytes(),
                 Scope::NoIssuance,
             )?;
-            tx.commit()?;
             Ok(receipt)
         })
         .await
@@ -349,11 +348,11 @@ impl Store {
         table: TableId,
         amount: u64,
     ) -> Result<Receipt, LedgerError> {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Grouped with the writes queued beside it: one commit for all (`store/group.rs`).
+        self.run_grouped(move |tx| {
             let player =
-                player_account(&tx, account)?.ok_or(LedgerError::UnknownPlayer { account })?;
-            let session = session_account(&tx, &table, account)?.ok_or_else(|| {
+                player_account(tx, account)?.ok_or(LedgerError::UnknownPlayer { account })?;
+            let session = session_account(tx, &table, account)?.ok_or_else(|| {
                 LedgerError::NoTableSession {
                     table: table.clone(),
                     account,
@@ -361,14 +360,13 @@ impl Store {
             })?;
             let entries = net_entries(&[Movement::new(session, player, amount)?])?;
             let receipt = post(
-                &tx,
+                tx,
                 TransactionKind::CashOut,
                 &key,
                 entries,
                 table.as_str().as_bytes(),
                 Scope::NoIssuance,
             )?;
-            tx.commit()?;
             Ok(receipt)
         })
         .await

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod check;
+mod group;
 mod hands;
 mod history;
 mod ledger;
@@ -45,6 +46,8 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 enum Message {
     /// Run this job.
     Job(Job),
+    /// Run this write with the grouped writes queued behind it, in one transaction.
+    Grouped(Box<dyn group::GroupJob>),
     /// Checkpoint the WAL, close the connection, report, and stop.
     Close(oneshot::Sender<Result<(), StoreError>>),
 }
@@ -85,6 +88,10 @@ pub enum StoreError {
     /// The database holds a value no version of this server writes.
     #[error("database holds an unexpected value: {0}")]
     Corrupt(String),
+    /// The shared transaction of a group commit failed to commit, so this job's writes were
+    /// not kept (see `store/group.rs`).
+    #[error("database commit failed: {0}")]
+    GroupCommit(#[source] std::sync::Arc<rusqlite::Error>),
 }
 
 impl Store {
@@ -118,9 +125,13 @@ impl Store {
                         return;
                     }
                 };
-                while let Some(message) = inbox.blocking_recv() {
+                let mut pending = None;
+                while let Some(message) = pending.take().or_else(|| inbox.blocking_recv()) {
                     match message {
                         Message::Job(job) => run_job(&mut conn, job),
+                        Message::Grouped(job) => {
+                            pending = group::run_group(&mut conn, job, &mut inbox);
+                        }
                         Message::Close(reply) => {
                             let _ = reply.send(close_connection(conn));
                             return;
@@ -168,6 +179,28 @@ impl Store {
     /// Jobs waiting for the database thread (for `/metrics`).
     pub fn queue_depth(&self) -> usize {
         STORE_QUEUE_MAX.saturating_sub(self.queue.capacity())
+    }
+
+    /// Runs a write `job` on the database thread inside a transaction it may share with other
+    /// grouped writes queued at the same time (one commit, one disk flush for all; see
+    /// `store/group.rs`). The job must not open a transaction of its own: it runs inside a
+    /// savepoint, its writes are kept only if it returns `Ok`, and its caller hears back only
+    /// after the shared commit.
+    pub(crate) async fn run_grouped<T, E, F>(&self, job: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let (reply_tx, reply_rx) = oneshot::channel();
+        self.queue
+            .send(Message::Grouped(Box::new(group::Grouped::new(
+                job, reply_tx,
+            ))))
+            .await
+            .map_err(|_| E::from(StoreError::Closed))?;
+        // A job that panicked drops its reply sender; the caller then sees `Closed`.
+        reply_rx.await.map_err(|_| E::from(StoreError::Closed))?
     }
 
     /// Checks the database answers (for the health endpoint).

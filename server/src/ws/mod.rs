@@ -160,8 +160,20 @@ async fn connection(
                 }
             },
             Some(text) = outgoing.recv() => {
-                if let Err(reason) = send_within(&mut sink, socket::text(&text), write_timeout).await {
-                    break reason;
+                // Everything already queued goes out with one flush (one write to the socket),
+                // not one each: a table sends several events per action. The queue bounds the
+                // batch; the write timeout bounds how long a client that stopped reading holds it.
+                let batch = async {
+                    sink.feed(socket::text(&text)).await?;
+                    while let Ok(text) = outgoing.try_recv() {
+                        sink.feed(socket::text(&text)).await?;
+                    }
+                    sink.flush().await
+                };
+                match tokio::time::timeout(write_timeout, batch).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => break CloseReason::ClientClosed,
+                    Err(_) => break CloseReason::WriteTimeout,
                 }
             }
             () = tokio::time::sleep_until(keepalive.deadline().into()) => {

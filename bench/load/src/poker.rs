@@ -1,0 +1,485 @@
+//! The poker side: the server's generated configuration, and the bot that plays one seat over
+//! the table protocol (`docs/protocol.md`): it sits, commits to and reveals its own seed each
+//! hand, and acts at random among the legal actions as soon as it is its turn.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use fairness::{ClientSeed, ServerCommitment};
+use futures_util::{SinkExt, StreamExt};
+use rand_core::{OsRng, RngCore, TryRngCore};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::client::Socket;
+use crate::pace::Pacer;
+use crate::proc::BoxError;
+use crate::stats::{Counters, Latencies, Window};
+
+/// Blinds of every load table.
+const BLINDS: (u64, u64) = (1, 2);
+/// Buy-in range of every load table; bots buy in for the most.
+const BUY_IN: (u64, u64) = (40, 400);
+/// Chips each account starts with: enough to buy in again after every bust of a run.
+pub(crate) const STARTING_BALANCE: u64 = 1_000_000_000;
+/// Seed windows of the load tables: short, so a stuck bot costs little, and long enough
+/// that a loaded server's bots still make them.
+const SEED_WINDOW_MS: u64 = 5_000;
+/// Action clock of the load tables (the server's smallest).
+const ACTION_CLOCK_SECS: u64 = 1;
+/// Connections the server allows beyond the players (the harness's REST calls).
+const SPARE_CONNECTIONS: usize = 256;
+/// Refusals printed to stderr before the harness only counts them.
+const REFUSALS_PRINTED_MAX: u64 = 10;
+
+/// The name of load table `index` (numbered from 0).
+pub(crate) fn table_name(index: usize) -> String {
+    format!("load-{index}")
+}
+
+/// The server's configuration file: `tables` no-limit tables of `seats` seats with short
+/// clocks and no pause between hands, fast password hashing if asked, loopback on a free port.
+pub(crate) fn server_config(
+    data_dir: &Path,
+    tables: usize,
+    seats: u8,
+    players: usize,
+    fast_hashing: bool,
+) -> String {
+    let mut text = format!(
+        "addr = \"127.0.0.1:0\"\ndata_dir = {:?}\nstarting_balance = {STARTING_BALANCE}\n\
+         max_connections = {}\naction_clock_secs = {ACTION_CLOCK_SECS}\n\
+         password_hash_concurrency = 2\n",
+        data_dir.display().to_string(),
+        players + SPARE_CONNECTIONS,
+    );
+    if fast_hashing {
+        text.push_str("insecure_fast_password_hashing = true\n");
+    }
+    for index in 0..tables {
+        let _ = write!(
+            text,
+            "[[tables]]\nname = \"{}\"\nnumber = {}\ngame = \"nlhe\"\nblinds = [{}, {}]\n\
+             seats = {seats}\nbuy_in = [{}, {}]\ncommit_window_ms = {SEED_WINDOW_MS}\n\
+             reveal_window_ms = {SEED_WINDOW_MS}\nhand_pause_ms = 0\n",
+            table_name(index),
+            index + 1,
+            BLINDS.0,
+            BLINDS.1,
+            BUY_IN.0,
+            BUY_IN.1,
+        );
+    }
+    text
+}
+
+/// One seat a bot plays.
+#[derive(Debug, Clone)]
+pub(crate) struct SeatPlan {
+    /// The account's name.
+    pub(crate) username: String,
+    /// The table's index.
+    pub(crate) table: usize,
+    /// The seat.
+    pub(crate) seat: u8,
+}
+
+/// What every bot of a run shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) counters: Counters,
+    pub(crate) window: Window,
+    pub(crate) pacer: Pacer,
+}
+
+/// What one bot reports at the end.
+#[derive(Debug, Default)]
+pub(crate) struct BotReport {
+    /// Its action-to-broadcast latencies inside the window.
+    pub(crate) latencies: Latencies,
+    /// For the bot at seat 0: the last hand of its table that ended inside the window.
+    pub(crate) last_hand: Option<u64>,
+}
+
+/// The bot's state between messages.
+struct Bot {
+    plan: SeatPlan,
+    table: String,
+    next_id: u64,
+    /// The seed committed to for the hand in play.
+    seed: Option<(u64, ClientSeed)>,
+    /// When the bot sent its action, until the broadcast of it comes back.
+    acted_at: Option<Instant>,
+    /// Command ids of the last seed commitment and the last action sent.
+    commit_id: Option<u64>,
+    act_id: Option<u64>,
+    report: BotReport,
+    os: rand_core::UnwrapErr<OsRng>,
+}
+
+/// The kinds of event that report a seat's action (`docs/protocol.md`, "Events").
+const ACTION_KINDS: [&str; 4] = [
+    "\"kind\":\"folded\"",
+    "\"kind\":\"checked\"",
+    "\"kind\":\"called\"",
+    "\"kind\":\"bet\"",
+];
+
+/// Plays `plan`'s seat on `socket` until the window ends.
+pub(crate) async fn play(
+    mut socket: Socket,
+    plan: SeatPlan,
+    shared: Arc<Shared>,
+) -> Result<BotReport, BoxError> {
+    let mut bot = Bot::new(plan);
+    let sit = bot.request(json!({"type": "sit", "seat": bot.plan.seat, "buy_in": BUY_IN.1}));
+    socket.send(sit).await?;
+    let end = tokio::time::sleep_until(shared.window.end.into());
+    tokio::pin!(end);
+    loop {
+        let message = tokio::select! {
+            message = socket.next() => message,
+            () = &mut end => break,
+        };
+        let Some(message) = message else {
+            Counters::bump(&shared.counters.dropped);
+            break;
+        };
+        let Message::Text(text) = message? else {
+            continue;
+        };
+        for reply in bot.on_message(text.as_str(), &shared) {
+            if reply.is_act {
+                shared.pacer.wait().await;
+                bot.acted_at = Some(Instant::now());
+            }
+            socket.send(reply.message).await?;
+        }
+    }
+    let _ = socket.close(None).await;
+    Ok(bot.report)
+}
+
+/// A message to send, and whether it is an action (paced, and timed).
+struct Reply {
+    message: Message,
+    is_act: bool,
+}
+
+impl Bot {
+    /// A bot for `plan`'s seat that has sent nothing yet.
+    fn new(plan: SeatPlan) -> Bot {
+        Bot {
+            table: table_name(plan.table),
+            plan,
+            next_id: 0,
+            seed: None,
+            acted_at: None,
+            commit_id: None,
+            act_id: None,
+            report: BotReport::default(),
+            os: OsRng.unwrap_err(),
+        }
+    }
+
+    /// A request to this bot's table with the next command id.
+    fn request(&mut self, mut body: Value) -> Message {
+        self.next_id += 1;
+        body["v"] = json!(1);
+        body["id"] = json!(self.next_id);
+        body["table"] = json!(self.table);
+        Message::text(body.to_string())
+    }
+
+    /// Handles one server message; returns what to send back.
+    fn on_message(&mut self, text: &str, shared: &Shared) -> Vec<Reply> {
+        let now = Instant::now();
+        // Most events need no answer: skip them without parsing.
+        let is_own_action =
+            self.acted_at.is_some() && ACTION_KINDS.iter().any(|k| text.contains(k));
+        let wanted = is_own_action
+            || text.contains("\"kind\":\"to_act\"")
+            || text.contains("\"kind\":\"hand_announced\"")
+            || text.contains("\"kind\":\"commitments_closed\"")
+            || text.contains("\"kind\":\"hand_ended\"")
+            || text.contains("\"kind\":\"left\"")
+            || text.contains("timed_out\":true")
+            || text.contains("\"type\":\"rejected\"");
+        if !wanted {
+            return Vec::new();
+        }
+        let Ok(message) = serde_json::from_str::<Value>(text) else {
+            return Vec::new();
+        };
+        if message["type"] == "rejected" {
+            let id = message["id"].as_u64();
+            if id.is_some() && id == self.act_id {
+                // No broadcast of a refused action will come.
+                self.acted_at = None;
+            }
+            if id.is_some() && id == self.commit_id {
+                // A commitment refused (late: the server made our seed) is not revealed.
+                self.seed = None;
+            }
+            let refused = shared
+                .counters
+                .refused(message["code"].as_str().unwrap_or("?"));
+            if refused < REFUSALS_PRINTED_MAX {
+                eprintln!("refused ({}): {}", self.plan.username, message["code"]);
+            }
+            return Vec::new();
+        }
+        let event = &message["event"];
+        let seat = u64::from(self.plan.seat);
+        let mine = event["seat"].as_u64() == Some(seat);
+        let kind = event["kind"].as_str().unwrap_or_default();
+        let mut replies = Vec::new();
+        match kind {
+            "folded" | "checked" | "called" | "bet" => {
+                // Counted once per table, by its seat 0.
+                if self.plan.seat == 0 && event["timed_out"] == true && shared.window.contains(now)
+                {
+                    Counters::bump(&shared.counters.timeouts);
+                }
+                // An action the server took for us (our clock ran out) is not our broadcast.
+                if mine && event["timed_out"] != true {
+                    if let Some(sent) = self.acted_at.take() {
+                        if shared.window.contains(now) {
+                            self.report.latencies.record(now - sent);
+                            Counters::bump(&shared.counters.actions);
+                        }
+                    }
+                }
+            }
+            "hand_announced" => {
+                let dealt = event["seats"]
+                    .as_array()
+                    .is_some_and(|seats| seats.iter().any(|s| s.as_u64() == Some(seat)));
+                let server = event["server_commitment"]
+                    .as_str()
+                    .and_then(|hex| ServerCommitment::from_hex(hex).ok());
+                if let (true, Some(hand), Some(table_number), Some(server)) = (
+                    dealt,
+                    event["hand"].as_u64(),
+                    event["table_number"].as_u64(),
+                    server,
+                ) {
+                    let own = ClientSeed::generate(&mut self.os);
+                    let commitment = own.commitment(table_number, hand, self.plan.seat, &server);
+                    self.seed = Some((hand, own));
+                    let body = json!({"type": "commit_seed", "hand": hand,
+                        "commitment": commitment.to_hex()});
+                    let message = self.request(body);
+                    self.commit_id = Some(self.next_id);
+                    replies.push(Reply {
+                        message,
+                        is_act: false,
+                    });
+                }
+            }
+            "commitments_closed" => {
+                // Our commitment may have come after the window closed: then the list says
+                // the server made our seed, and there is nothing of ours to reveal.
+                let ours = event["commit_list"]["body"]["entries"]
+                    .as_array()
+                    .is_some_and(|entries| {
+                        entries
+                            .iter()
+                            .any(|e| e["seat"].as_u64() == Some(seat) && e["origin"] == "client")
+                    });
+                if let Some((hand, own)) = self.seed.take() {
+                    if ours && event["hand"].as_u64() == Some(hand) {
+                        let body = json!({"type": "reveal_seed", "hand": hand,
+                            "seed": hex::encode(own.expose())});
+                        replies.push(Reply {
+                            message: self.request(body),
+                            is_act: false,
+                        });
+                    }
+                }
+            }
+            "to_act" if mine => {
+                if let Some(hand) = event["hand"].as_u64() {
+                    let mut body = self.choose(&event["legal"]);
+                    body["type"] = json!("act");
+                    body["hand"] = json!(hand);
+                    let message = self.request(body);
+                    self.act_id = Some(self.next_id);
+                    replies.push(Reply {
+                        message,
+                        is_act: true,
+                    });
+                }
+            }
+            // Counted once per table, by its seat 0.
+            "hand_ended" if self.plan.seat == 0 && shared.window.contains(now) => {
+                Counters::bump(&shared.counters.hands);
+                if event["status"] != "completed" {
+                    Counters::bump(&shared.counters.voided);
+                }
+                self.report.last_hand = event["hand"].as_u64();
+            }
+            "left" if event["player"].as_str() == Some(self.plan.username.as_str()) => {
+                // Stood up (broke): buy in again.
+                let body = json!({"type": "sit", "seat": self.plan.seat, "buy_in": BUY_IN.1});
+                replies.push(Reply {
+                    message: self.request(body),
+                    is_act: false,
+                });
+            }
+            _ => {}
+        }
+        replies
+    }
+
+    /// A random legal action: mostly checks and calls, some folds, some minimum raises.
+    fn choose(&mut self, legal: &Value) -> Value {
+        let roll = self.os.next_u32() % 100;
+        let min_bet = legal["min_bet_to"].as_u64();
+        if legal["can_check"] == true {
+            return match (roll, min_bet) {
+                (0..=19, Some(to)) => json!({"action": "bet", "amount": to}),
+                _ => json!({"action": "check"}),
+            };
+        }
+        match (roll, min_bet) {
+            (0..=39, _) => json!({"action": "fold"}),
+            (40..=89, _) => json!({"action": "call"}),
+            (_, Some(to)) => json!({"action": "bet", "amount": to}),
+            _ => json!({"action": "call"}),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn texts(replies: Vec<Reply>) -> Vec<Value> {
+        replies
+            .into_iter()
+            .map(|r| serde_json::from_str(r.message.to_text().expect("text")).expect("json"))
+            .collect()
+    }
+
+    fn event(seq: u64, event: Value) -> String {
+        json!({"type": "event", "v": 1, "table": "load-0", "seq": seq, "event": event}).to_string()
+    }
+
+    #[test]
+    fn the_bot_commits_reveals_acts_and_times_its_own_action() {
+        let shared = Shared {
+            counters: Counters::default(),
+            window: Window::after(Duration::ZERO, Duration::from_secs(60)),
+            pacer: Pacer::new(0),
+        };
+        let plan = SeatPlan {
+            username: "bot0".into(),
+            table: 0,
+            seat: 0,
+        };
+        let mut bot = Bot::new(plan);
+        let commitment = "00".repeat(32);
+        let announced = event(
+            1,
+            json!({"kind": "hand_announced", "hand": 1, "table_number": 1,
+                "server_commitment": commitment, "seats": [0, 1], "commit_window_ms": 5000}),
+        );
+        let sent = texts(bot.on_message(&announced, &shared));
+        assert_eq!(sent[0]["type"], "commit_seed");
+        assert_eq!(sent[0]["commitment"].as_str().map(str::len), Some(64));
+        let list = |origin: &str| {
+            json!({"body": {"entries": [{"seat": 0, "origin": origin, "commitment": commitment},
+                {"seat": 1, "origin": "client", "commitment": commitment}]}, "signature": ""})
+        };
+        let closed = event(
+            2,
+            json!({"kind": "commitments_closed", "hand": 1, "commit_list": list("client")}),
+        );
+        let sent = texts(bot.on_message(&closed, &shared));
+        assert_eq!(sent[0]["type"], "reveal_seed");
+
+        // A commitment that missed the window (the server made the seed): nothing to reveal.
+        let sent = texts(bot.on_message(&announced, &shared));
+        assert_eq!(sent[0]["type"], "commit_seed");
+        let late = closed.replace(
+            "\"origin\":\"client\",\"seat\":0",
+            "\"origin\":\"server_generated\",\"seat\":0",
+        );
+        assert_ne!(late, closed);
+        assert!(bot.on_message(&late, &shared).is_empty());
+
+        // A refused commitment (it came late) is never followed by a reveal.
+        let announced = announced.replace("\"hand\":1", "\"hand\":2");
+        let sent = texts(bot.on_message(&announced, &shared));
+        let refusal = json!({"type": "rejected", "v": 1, "id": sent[0]["id"],
+            "code": "wrong_phase", "message": "commitments are closed"});
+        assert!(bot.on_message(&refusal.to_string(), &shared).is_empty());
+        let closed = event(
+            3,
+            json!({"kind": "commitments_closed", "hand": 2, "commit_list": list("client")}),
+        );
+        assert!(bot.on_message(&closed, &shared).is_empty());
+        assert_eq!(shared.counters.refusal_summary(), "wrong_phase 1");
+
+        let legal =
+            json!({"can_check": false, "call_amount": 2, "min_bet_to": 4, "max_bet_to": 400});
+        let to_act = event(
+            4,
+            json!({"kind": "to_act", "hand": 2, "seat": 0, "clock_ms": 1000, "legal": legal}),
+        );
+        let sent = bot.on_message(&to_act, &shared);
+        assert!(sent[0].is_act);
+        let action = texts(sent);
+        assert_eq!(action[0]["type"], "act");
+        assert!(["fold", "call", "bet"].contains(&action[0]["action"].as_str().unwrap_or("")));
+        bot.acted_at = Some(Instant::now());
+        let other_seat = event(
+            5,
+            json!({"kind": "called", "seat": 1, "amount": 2, "all_in": false}),
+        );
+        assert!(bot.on_message(&other_seat, &shared).is_empty());
+        assert_eq!(
+            bot.report.latencies.len(),
+            0,
+            "another seat's action is not ours"
+        );
+        let own = event(6, json!({"kind": "folded", "seat": 0, "timed_out": false}));
+        assert!(bot.on_message(&own, &shared).is_empty());
+        assert_eq!(bot.report.latencies.len(), 1);
+        assert_eq!(Counters::get(&shared.counters.actions), 1);
+
+        let ended = event(
+            7,
+            json!({"kind": "hand_ended", "hand": 2, "status": "completed",
+            "flagged": [], "record_hash": "ab", "stacks": []}),
+        );
+        assert!(bot.on_message(&ended, &shared).is_empty());
+        assert_eq!(Counters::get(&shared.counters.hands), 1);
+        assert_eq!(bot.report.last_hand, Some(2));
+    }
+    use poker_server::config::{Config, ConfigLayer};
+
+    #[test]
+    fn the_generated_config_is_what_the_server_reads() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("load.toml");
+        std::fs::write(&file, server_config(dir.path(), 1000, 10, 10_000, true)).expect("write");
+        let config = Config::resolve(ConfigLayer::default(), Some(&file)).expect("valid config");
+        assert_eq!(config.tables().len(), 1000);
+        assert_eq!(config.max_connections(), 10_000 + SPARE_CONNECTIONS);
+        let table = &config.tables()[999];
+        assert_eq!(table.name().as_str(), "load-999");
+        assert_eq!(
+            (table.seats(), table.hand_pause()),
+            (10, std::time::Duration::ZERO)
+        );
+        assert_eq!(
+            config.password_cost(),
+            poker_server::auth::PasswordCost::InsecureFast
+        );
+    }
+}

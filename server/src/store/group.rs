@@ -1,0 +1,307 @@
+//! Group commit: write jobs that arrive while the database thread is busy share one
+//! transaction, and so one `fsync`, while each keeps its own result.
+//!
+//! With `synchronous=FULL` every commit waits for the disk. Each table saves its hand after
+//! every step and settles it at the end, so committing each write on its own caps the whole
+//! server at one write per disk flush. Instead the database thread takes the first queued
+//! grouped job, opens a transaction, and runs it and every grouped job already waiting behind
+//! it (up to [`GROUP_COMMIT_JOBS_MAX`]) each inside its own savepoint, then commits once.
+//!
+//! - **Isolation:** a job that fails rolls back to its savepoint, so its writes vanish and the
+//!   others' stay; it gets its own error.
+//! - **Durability:** nobody hears of success before the commit returned. If the commit fails,
+//!   every job of the group gets [`StoreError::GroupCommit`], since none of their writes
+//!   survived.
+//! - **Order:** jobs still run one after another in arrival order; a job that is not grouped
+//!   (reads, or writes that open their own transaction) ends the group before it runs.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Message, StoreError};
+
+/// Most jobs committed in one transaction. Bounds how long the first job of a group waits
+/// for the ones behind it; the queue itself is bounded by `STORE_QUEUE_MAX`.
+pub(super) const GROUP_COMMIT_JOBS_MAX: usize = 256;
+
+/// A write that runs inside a shared transaction and answers after it commits.
+pub(super) trait GroupJob: Send {
+    /// Runs the work inside its own savepoint of `tx`: kept on success, rolled back on failure.
+    fn run(&mut self, tx: &mut Transaction<'_>);
+    /// Sends the job's answer once the group's fate is known: its own result if the group
+    /// committed, the commit's failure otherwise.
+    fn answer(self: Box<Self>, commit: Result<(), Arc<rusqlite::Error>>);
+}
+
+/// A [`GroupJob`] made from a closure and the channel its caller waits on.
+pub(super) struct Grouped<T, E, F> {
+    /// The work, until it has run.
+    work: Option<F>,
+    /// Its result, once it has run (still `None` if it panicked).
+    result: Option<Result<T, E>>,
+    /// Where the caller waits.
+    reply: oneshot::Sender<Result<T, E>>,
+}
+
+impl<T, E, F> Grouped<T, E, F> {
+    /// A job that will run `work` and send its result on `reply`.
+    pub(super) fn new(work: F, reply: oneshot::Sender<Result<T, E>>) -> Grouped<T, E, F> {
+        Grouped {
+            work: Some(work),
+            result: None,
+            reply,
+        }
+    }
+}
+
+impl<T, E, F> GroupJob for Grouped<T, E, F>
+where
+    F: FnOnce(&Connection) -> Result<T, E> + Send,
+    T: Send,
+    E: From<StoreError> + Send,
+{
+    fn run(&mut self, tx: &mut Transaction<'_>) {
+        let Some(work) = self.work.take() else {
+            return;
+        };
+        let savepoint = match tx.savepoint() {
+            Ok(savepoint) => savepoint,
+            Err(err) => {
+                self.result = Some(Err(E::from(StoreError::Sqlite(err))));
+                return;
+            }
+        };
+        // A panic unwinds through `savepoint`, whose drop rolls the job's writes back.
+        let result = match work(&savepoint) {
+            Ok(value) => savepoint
+                .commit()
+                .map(|()| value)
+                .map_err(|err| E::from(StoreError::Sqlite(err))),
+            Err(err) => {
+                // Rolls back to the savepoint and releases it. If even that fails the
+                // transaction is broken, and its commit will fail for everyone.
+                let _ = savepoint.finish();
+                Err(err)
+            }
+        };
+        self.result = Some(result);
+    }
+
+    fn answer(self: Box<Self>, commit: Result<(), Arc<rusqlite::Error>>) {
+        let Some(result) = self.result else {
+            // The job panicked: dropping the sender tells its caller the store failed.
+            return;
+        };
+        let answer = match (result, commit) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Ok(_), Err(err)) => Err(E::from(StoreError::GroupCommit(err))),
+            (Err(err), _) => Err(err),
+        };
+        let _ = self.reply.send(answer);
+    }
+}
+
+/// Runs `first` and the grouped jobs queued right behind it in one transaction, commits, and
+/// answers them all. Returns the message that ended the group, if it was not a grouped job,
+/// for the caller to handle next.
+pub(super) fn run_group(
+    conn: &mut Connection,
+    first: Box<dyn GroupJob>,
+    inbox: &mut mpsc::Receiver<Message>,
+) -> Option<Message> {
+    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(err) => {
+            first.answer(Err(Arc::new(err)));
+            return None;
+        }
+    };
+    let mut jobs = Vec::new();
+    let mut next = Some(first);
+    let mut ended_by = None;
+    while let Some(mut job) = next.take() {
+        if panic::catch_unwind(AssertUnwindSafe(|| job.run(&mut tx))).is_err() {
+            tracing::error!("a database job panicked; its caller gets an error");
+        }
+        jobs.push(job);
+        // SQLite rolls the whole transaction back on some errors (a full disk, say). Later
+        // jobs must not run outside it; the commit below then fails for the whole group.
+        if tx.is_autocommit() || jobs.len() >= GROUP_COMMIT_JOBS_MAX {
+            break;
+        }
+        match inbox.try_recv() {
+            Ok(Message::Grouped(job)) => next = Some(job),
+            Ok(other) => ended_by = Some(other),
+            Err(_) => {} // nothing waiting: commit now
+        }
+    }
+    let committed = tx.commit().map_err(Arc::new);
+    if let Err(err) = &committed {
+        tracing::error!(%err, jobs = jobs.len(), "a group commit failed");
+    }
+    for job in jobs {
+        job.answer(committed.clone());
+    }
+    ended_by
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A grouped job inserting `value` into `t` (whose values are unique), answering on a channel.
+    fn insert(
+        value: i64,
+    ) -> (
+        Box<dyn GroupJob>,
+        oneshot::Receiver<Result<bool, StoreError>>,
+    ) {
+        let (reply, answer) = oneshot::channel();
+        let job = Grouped::new(
+            move |conn: &Connection| {
+                conn.execute("INSERT INTO t (x) VALUES (?1)", [value])?;
+                // Inside the shared transaction, never committing on its own.
+                Ok::<_, StoreError>(conn.is_autocommit())
+            },
+            reply,
+        );
+        (Box::new(job), answer)
+    }
+
+    fn values(conn: &Connection) -> Vec<i64> {
+        let mut statement = conn.prepare("SELECT x FROM t ORDER BY x").expect("prepare");
+        statement
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    }
+
+    #[test]
+    fn queued_jobs_share_one_commit_and_a_failure_stays_its_own() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch("CREATE TABLE t (x INTEGER UNIQUE)")
+            .expect("schema");
+        let (queue, mut inbox) = mpsc::channel(16);
+        let (first, first_answer) = insert(1);
+        let mut answers = Vec::new();
+        // 2 is inserted twice: the second attempt fails alone.
+        for value in [2, 2, 3] {
+            let (job, answer) = insert(value);
+            queue.try_send(Message::Grouped(job)).expect("queued");
+            answers.push(answer);
+        }
+        let (reader, _) = oneshot::channel();
+        queue.try_send(Message::Close(reader)).expect("queued");
+        let ended_by = run_group(&mut conn, first, &mut inbox);
+        assert!(
+            matches!(ended_by, Some(Message::Close(_))),
+            "a non-grouped message ends the group"
+        );
+        assert!(matches!(first_answer.blocking_recv(), Ok(Ok(false))));
+        let results: Vec<_> = answers
+            .into_iter()
+            .map(|answer| answer.blocking_recv().expect("answered"))
+            .collect();
+        assert!(matches!(results[0], Ok(false)));
+        assert!(
+            matches!(results[1], Err(StoreError::Sqlite(_))),
+            "the duplicate fails"
+        );
+        assert!(
+            matches!(results[2], Ok(false)),
+            "and the job after it still commits"
+        );
+        assert!(conn.is_autocommit(), "the group's transaction is closed");
+        assert_eq!(values(&conn), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_failed_commit_fails_every_job_of_the_group() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(
+            "CREATE TABLE t (x INTEGER UNIQUE);
+             CREATE TABLE parent (id INTEGER PRIMARY KEY);
+             CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+             PRAGMA foreign_keys = ON;",
+        )
+        .expect("schema");
+        let (queue, mut inbox) = mpsc::channel(4);
+        let (first, first_answer) = insert(1);
+        // A deferred foreign key is checked only at commit, so this job "succeeds" but the
+        // commit then fails for the whole group.
+        let (reply, dangling_answer) = oneshot::channel();
+        let dangling = Grouped::new(
+            |conn: &Connection| {
+                conn.execute("INSERT INTO child (p) VALUES (99)", [])?;
+                Ok::<_, StoreError>(())
+            },
+            reply,
+        );
+        queue
+            .try_send(Message::Grouped(Box::new(dangling)))
+            .expect("queued");
+        assert!(run_group(&mut conn, first, &mut inbox).is_none());
+        assert!(matches!(
+            first_answer.blocking_recv(),
+            Ok(Err(StoreError::GroupCommit(_)))
+        ));
+        assert!(matches!(
+            dangling_answer.blocking_recv(),
+            Ok(Err(StoreError::GroupCommit(_)))
+        ));
+        assert!(values(&conn).is_empty(), "nothing of the group was kept");
+    }
+}
+
+#[cfg(test)]
+mod store_tests {
+    use crate::accounts::Username;
+    use crate::auth::PasswordHash;
+    use crate::clock::UnixTime;
+    use crate::store::{CreateAccountError, Store};
+
+    /// Many registrations at once, one of them a duplicate: through the real `Store`, each gets
+    /// its own answer and the ledger stays consistent.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_grouped_writes_each_get_their_own_result() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&dir.path().join("poker.sqlite3"))
+            .await
+            .expect("store");
+        let names: Vec<String> = (0..64)
+            .map(|i| format!("user{i}"))
+            .chain(["USER7".to_owned()])
+            .collect();
+        let attempts = names.into_iter().map(|name| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let username = Username::parse(&name).expect("valid name");
+                let hash = PasswordHash::from_stored("not-a-real-hash".to_owned());
+                store
+                    .create_account(username, hash, 100, UnixTime::now())
+                    .await
+            })
+        });
+        let mut created = 0;
+        let mut taken = 0;
+        for attempt in attempts.collect::<Vec<_>>() {
+            match attempt.await.expect("task") {
+                Ok(_) => created += 1,
+                Err(CreateAccountError::UsernameTaken) => taken += 1,
+                Err(err) => panic!("unexpected {err}"),
+            }
+        }
+        assert_eq!((created, taken), (64, 1));
+        let report = store.check_ledger().await.expect("ledger consistent");
+        assert_eq!(
+            report.issued,
+            64 * 100,
+            "the refused account credited nothing"
+        );
+        store.close().await.expect("close");
+    }
+}
