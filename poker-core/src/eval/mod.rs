@@ -594,6 +594,41 @@ mod tests {
     }
 
     #[test]
+    fn a_repeat_anywhere_is_named_whatever_the_hand_size() {
+        // The fast path tests each card against the ones before it: a repeat at every
+        // pair of positions, in hands of 2 to 7 cards, gets the same answer as the
+        // plain set insertion, which names the first card seen twice.
+        let distinct = parse_cards("Ah7c2d7sKhTd3c").unwrap();
+        for len in 2..=distinct.len() {
+            for first in 0..len {
+                for second in first + 1..len {
+                    let mut cards = distinct[..len].to_vec();
+                    cards[second] = cards[first];
+                    let expected = CardSet::from_distinct(&cards).map(|_| ());
+                    assert_eq!(expected, Err(cards[first]));
+                    let got = FastHand::from_cards(&cards).map(|_| ());
+                    assert_eq!(got, Err(EvalError::DuplicateCard(cards[first])));
+                    if len >= HAND_CARDS_MIN {
+                        assert_eq!(
+                            evaluate(&cards),
+                            Err(EvalError::DuplicateCard(cards[first]))
+                        );
+                    }
+                }
+            }
+        }
+        let eight = parse_cards("Ah7c2d7sKhTd3c4h").unwrap();
+        assert_eq!(
+            FastHand::from_cards(&eight).map(|_| ()),
+            Err(EvalError::WrongCardCount {
+                min: 5,
+                max: 7,
+                got: 8
+            })
+        );
+    }
+
+    #[test]
     fn lows_order_by_highest_card_first() {
         let wheel = evaluate_low8(&parse_cards("As2d3h4c5s").unwrap()).unwrap();
         let six = evaluate_low8(&parse_cards("6s4d3h2cAs").unwrap()).unwrap();

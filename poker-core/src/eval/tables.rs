@@ -8,9 +8,10 @@
 //! | `CLASS_VALUES` (packed strength of each of the 7,462 classes, padded) | 8,192 × u32 | 32,768 |
 //!
 //! 266,222 bytes (about 260 KiB) in all, in read-only data; nothing is computed at run
-//! time. Two small tables live with the code that uses them: the per-card codes
-//! (`fast.rs`, 256 × u128 = 4,096 bytes, of which the 52 real cards use 832) and the
-//! eight-or-better lows (`low.rs`, 256 × u32 = 1,024 bytes), for 271,342 bytes in all.
+//! time. Two small tables live with the code that uses them: the per-card keys and
+//! bits (`fast.rs`, 2 × 256 × u64 = 4,096 bytes, of which the 52 real cards use 832)
+//! and the eight-or-better lows (`low.rs`, 256 × u32 = 1,024 bytes), for 271,342 bytes
+//! in all.
 //! The 73,775 rank multisets of 5–7 cards fill 97 % of `RANK_CLASSES`; the rest is
 //! padding that keeps every possible hashed key inside the table. A test checks these
 //! sizes.
@@ -35,7 +36,8 @@ mod tests {
             + 4 * CLASS_VALUES.len();
         assert_eq!(bytes, 266_222);
         assert_eq!(
-            core::mem::size_of_val(&super::super::fast::CARD_CODES),
+            core::mem::size_of_val(&super::super::fast::CARD_KEYS)
+                + core::mem::size_of_val(&super::super::fast::CARD_BITS),
             4_096
         );
     }
