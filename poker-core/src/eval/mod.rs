@@ -7,7 +7,7 @@
 //! The public functions run on the fast evaluator ([`FastHand`]): an OMPEval-style
 //! additive hand (a rank-key sum with suit counters, plus a card mask) looked up in a
 //! perfect-hash table and a flush table that `build.rs` generates. The tables take
-//! 266,222 bytes (about 260 KiB) of read-only data; see [`tables`] for the
+//! 302,308 bytes (about 295 KiB) of read-only data; see [`tables`] for the
 //! breakdown. [`reference`](mod@reference) is a slow evaluator written to be obviously
 //! correct; the tests check that both give the same [`HandStrength`] for every 5-card
 //! hand and for every table entry that a hand of 5 to 7 cards can reach.
