@@ -7,7 +7,7 @@
 //! The public functions run on the fast evaluator ([`FastHand`]): an OMPEval-style
 //! additive hand (a rank-key sum with suit counters, plus a card mask) looked up in a
 //! perfect-hash table and a flush table that `build.rs` generates. The tables take
-//! 266,222 bytes (about 260 KiB) of read-only data; see [`tables`] for the
+//! 302,308 bytes (about 295 KiB) of read-only data; see [`tables`] for the
 //! breakdown. [`reference`](mod@reference) is a slow evaluator written to be obviously
 //! correct; the tests check that both give the same [`HandStrength`] for every 5-card
 //! hand and for every table entry that a hand of 5 to 7 cards can reach.
@@ -590,6 +590,41 @@ mod tests {
         assert_eq!(
             evaluate_omaha(&hole, &board),
             Err(EvalError::DuplicateCard(hole[0]))
+        );
+    }
+
+    #[test]
+    fn a_repeat_anywhere_is_named_whatever_the_hand_size() {
+        // The fast path tests each card against the ones before it: a repeat at every
+        // pair of positions, in hands of 2 to 7 cards, gets the same answer as the
+        // plain set insertion, which names the first card seen twice.
+        let distinct = parse_cards("Ah7c2d7sKhTd3c").unwrap();
+        for len in 2..=distinct.len() {
+            for first in 0..len {
+                for second in first + 1..len {
+                    let mut cards = distinct[..len].to_vec();
+                    cards[second] = cards[first];
+                    let expected = CardSet::from_distinct(&cards).map(|_| ());
+                    assert_eq!(expected, Err(cards[first]));
+                    let got = FastHand::from_cards(&cards).map(|_| ());
+                    assert_eq!(got, Err(EvalError::DuplicateCard(cards[first])));
+                    if len >= HAND_CARDS_MIN {
+                        assert_eq!(
+                            evaluate(&cards),
+                            Err(EvalError::DuplicateCard(cards[first]))
+                        );
+                    }
+                }
+            }
+        }
+        let eight = parse_cards("Ah7c2d7sKhTd3c4h").unwrap();
+        assert_eq!(
+            FastHand::from_cards(&eight).map(|_| ()),
+            Err(EvalError::WrongCardCount {
+                min: 5,
+                max: 7,
+                got: 8
+            })
         );
     }
 
