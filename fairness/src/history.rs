@@ -11,11 +11,10 @@
 
 use poker_core::export::to_phh;
 use poker_core::phh::{HandFields, HandHistory, Label, PhhAction, PhhCard, Value};
-use poker_core::{Action, Chips, Event, Hand, Seat, SeatSetup};
+use poker_core::{Action, Chips, Event, Hand, Seat};
 use thiserror::Error;
 
 use crate::records::{HandStatus, RecordedAction, SeedOrigin, SignedHandRecord};
-use crate::replay::engine_config;
 
 /// Prefix of every fairness field in a PHH file.
 pub const PHH_FIELD_PREFIX: &str = "_fairdeal_";
@@ -61,17 +60,8 @@ pub fn replayed_hand(record: &SignedHandRecord) -> Result<Hand, HistoryError> {
         .ok_or_else(|| HistoryError::Replay("a completed record without a deck".into()))?;
     let setup = body.announcement().body().setup();
     let seat = |n: u8| Seat::new(n).ok_or_else(|| HistoryError::Replay(format!("seat {n}")));
-    let players = setup
-        .seats()
-        .iter()
-        .map(|s| {
-            Ok(SeatSetup {
-                seat: seat(s.seat)?,
-                stack: Chips::new(s.stack),
-            })
-        })
-        .collect::<Result<Vec<_>, HistoryError>>()?;
-    let (mut hand, _) = Hand::start(engine_config(setup), &players, seat(setup.button())?, deck)
+    // The same start as verification: blinds by position plus any missed-blind posts.
+    let (mut hand, _) = crate::replay::start_hand(setup, deck)
         .map_err(|err| HistoryError::Replay(err.to_string()))?;
     for (index, logged) in outcome.actions.iter().enumerate() {
         let action = match logged.action {

@@ -209,6 +209,13 @@ fn drain_lines(stream: impl Read + Send + 'static, mut each: impl FnMut(String) 
     });
 }
 
+/// Top-level settings that lift the per-connection, per-address and per-account rate limits
+/// (their largest accepted value).
+const UNLIMITED_RATES: &str = "ws_messages_per_sec = 1000000\nws_message_burst = 1000000\n\
+    ws_messages_per_sec_per_address = 1000000\nws_message_burst_per_address = 1000000\n\
+    http_requests_per_sec_per_address = 1000000\nhttp_request_burst_per_address = 1000000\n\
+    http_requests_per_sec_per_account = 1000000\nhttp_request_burst_per_account = 1000000\n";
+
 /// One `[[tables]]` entry for a config file.
 #[derive(Debug, Clone)]
 pub struct TableSpec {
@@ -221,9 +228,10 @@ pub struct TableSpec {
 }
 
 /// A config file in `dir` with `tables` (1/2 blinds, six seats, buy-ins 40..=400, no pause
-/// between hands) and any `extra` top-level settings; returns its path.
+/// between hands) and any `extra` top-level settings; returns its path. The rate limits are
+/// lifted: every test client connects from 127.0.0.1, and bots answer as fast as they can.
 pub fn write_config(dir: &Path, extra: &str, tables: &[TableSpec]) -> PathBuf {
-    let mut text = format!("{extra}\n");
+    let mut text = format!("{extra}\n{UNLIMITED_RATES}");
     for table in tables {
         text.push_str(&format!(
             "[[tables]]\nname = \"{}\"\nnumber = {}\ngame = \"{}\"\nblinds = [1, 2]\nseats = 6\n\

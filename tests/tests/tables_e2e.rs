@@ -131,6 +131,9 @@ struct HistoryTally {
     phh_hands: usize,
     replayed_with_hidden_cards: usize,
     refused_for_a_muck: usize,
+    /// PHH files of hands with missed-blind posts, which poker-core's PHH replay cannot
+    /// express yet (PHH has no field for a live post out of position).
+    with_posts: usize,
     stars_hands: usize,
 }
 
@@ -220,6 +223,20 @@ async fn check_histories(
                 .map(|f| (f.seat, f.stack))
                 .collect();
             expected.sort_unstable();
+            if !record
+                .body()
+                .announcement()
+                .body()
+                .setup()
+                .posts()
+                .is_empty()
+            {
+                // Checked above against the record (check_history); not replayable as PHH.
+                assert!(replayed_stacks(&history).is_err());
+                tally.with_posts += 1;
+                tally.phh_hands += 1;
+                continue;
+            }
             match replayed_stacks(&history) {
                 Ok(stacks) => {
                     assert_eq!(stacks, expected);

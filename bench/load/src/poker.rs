@@ -49,11 +49,19 @@ pub(crate) fn server_config(
     fast_hashing: bool,
 ) -> String {
     let mut text = format!(
-        "addr = \"127.0.0.1:0\"\ndata_dir = {:?}\nstarting_balance = {STARTING_BALANCE}\n\
-         max_connections = {}\naction_clock_secs = {ACTION_CLOCK_SECS}\n\
-         password_hash_concurrency = 2\n",
-        data_dir.display().to_string(),
+        "addr = \"127.0.0.1:0\"\ndata_dir = {data_dir:?}\nstarting_balance = {STARTING_BALANCE}\n\
+         max_connections = {0}\nmax_connections_per_address = {0}\n\
+         action_clock_secs = {ACTION_CLOCK_SECS}\npassword_hash_concurrency = 2\n",
         players + SPARE_CONNECTIONS,
+        data_dir = data_dir.display().to_string(),
+    );
+    // Every bot connects from 127.0.0.1: lift the per-address and per-connection rate limits
+    // (they guard against one abusive client, which a load test is by design).
+    text.push_str(
+        "ws_messages_per_sec = 1000000\nws_message_burst = 1000000\n\
+         ws_messages_per_sec_per_address = 1000000\nws_message_burst_per_address = 1000000\n\
+         http_requests_per_sec_per_address = 1000000\nhttp_request_burst_per_address = 1000000\n\
+         http_requests_per_sec_per_account = 1000000\nhttp_request_burst_per_account = 1000000\n",
     );
     if fast_hashing {
         text.push_str("insecure_fast_password_hashing = true\n");
