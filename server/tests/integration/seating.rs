@@ -10,7 +10,7 @@ use std::time::Duration;
 use fairness::{verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode, SignedHandRecord};
 use poker_server::config::ConfigLayer;
 use poker_server::ledger::TableId;
-use poker_server::table::{TableConfig, TableGame};
+use poker_server::table::{PresenceRules, TableConfig, TableGame};
 use serde_json::{json, Value};
 
 use crate::support::{config_in, Client, TestServer};
@@ -41,7 +41,13 @@ async fn start_server(dir: &std::path::Path, sit_out_hands_max: u32) -> TestServ
         Duration::ZERO,
     )
     .expect("clocks")
-    .with_sit_out_hands_max(sit_out_hands_max);
+    .with_sit_out_hands_max(sit_out_hands_max)
+    // No time bank: silent players' turns end with the 150 ms action clock.
+    .with_presence(
+        PresenceRules::default()
+            .with_time_bank(Duration::ZERO, Duration::ZERO)
+            .expect("no bank"),
+    );
     let config = config_in(dir, ConfigLayer::default())
         .with_tables(vec![table])
         .expect("tables");
