@@ -14,6 +14,10 @@
 //!   survived.
 //! - **Order:** jobs still run one after another in arrival order; a job that is not grouped
 //!   (reads, or writes that open their own transaction) ends the group before it runs.
+//! - **Two levels:** most writes are [`Durability::Flushed`]; a hand's actions are
+//!   [`Durability::Written`], committed to the write-ahead log without waiting for the disk
+//!   (see [`Durability`] for why that is enough for them). A written group takes only written
+//!   jobs, since its commit does not flush; a flushed group may take both.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
@@ -27,8 +31,23 @@ use super::{Message, StoreError};
 /// for the ones behind it; the queue itself is bounded by `STORE_QUEUE_MAX`.
 pub(super) const GROUP_COMMIT_JOBS_MAX: usize = 256;
 
+/// How far a grouped write has reached when its caller hears back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Committed and flushed to the disk (`synchronous=FULL`): it survives a power cut.
+    Flushed,
+    /// Committed to the write-ahead log without waiting for the disk (`synchronous=NORMAL`):
+    /// it survives a crash of the server process (the operating system holds the write), and
+    /// the next flushed commit makes it durable too, since flushing the log flushes every
+    /// frame before it. A power cut may lose the last written commits, never a flushed one and
+    /// never part of a commit: the log's checksums end recovery at the last whole commit.
+    Written,
+}
+
 /// A write that runs inside a shared transaction and answers after it commits.
 pub(super) trait GroupJob: Send {
+    /// How far the write must reach before its caller hears back.
+    fn durability(&self) -> Durability;
     /// Runs the work inside its own savepoint of `tx`: kept on success, rolled back on failure.
     fn run(&mut self, tx: &mut Transaction<'_>);
     /// Sends the job's answer once the group's fate is known: its own result if the group
@@ -44,15 +63,23 @@ pub(super) struct Grouped<T, E, F> {
     result: Option<Result<T, E>>,
     /// Where the caller waits.
     reply: oneshot::Sender<Result<T, E>>,
+    /// How far the write must reach before the caller hears back.
+    durability: Durability,
 }
 
 impl<T, E, F> Grouped<T, E, F> {
-    /// A job that will run `work` and send its result on `reply`.
-    pub(super) fn new(work: F, reply: oneshot::Sender<Result<T, E>>) -> Grouped<T, E, F> {
+    /// A job that will run `work` and send its result on `reply` once its commit reached
+    /// `durability`.
+    pub(super) fn new(
+        work: F,
+        reply: oneshot::Sender<Result<T, E>>,
+        durability: Durability,
+    ) -> Grouped<T, E, F> {
         Grouped {
             work: Some(work),
             result: None,
             reply,
+            durability,
         }
     }
 }
@@ -63,6 +90,10 @@ where
     T: Send,
     E: From<StoreError> + Send,
 {
+    fn durability(&self) -> Durability {
+        self.durability
+    }
+
     fn run(&mut self, tx: &mut Transaction<'_>) {
         let Some(work) = self.work.take() else {
             return;
@@ -104,14 +135,56 @@ where
     }
 }
 
+/// The `synchronous` level the connection is set to, so it changes only when a group needs
+/// another one.
+#[derive(Debug)]
+pub(super) struct SyncLevel(Durability);
+
+impl SyncLevel {
+    /// The level `open_connection` sets: every commit flushed.
+    pub(super) fn flushed() -> SyncLevel {
+        SyncLevel(Durability::Flushed)
+    }
+
+    /// Sets the connection's commits to reach `wanted`, outside any transaction.
+    pub(super) fn ensure(
+        &mut self,
+        conn: &Connection,
+        wanted: Durability,
+    ) -> Result<(), rusqlite::Error> {
+        if self.0 != wanted {
+            let pragma = match wanted {
+                Durability::Flushed => "FULL",
+                Durability::Written => "NORMAL",
+            };
+            conn.pragma_update(None, "synchronous", pragma)?;
+            self.0 = wanted;
+        }
+        Ok(())
+    }
+}
+
 /// Runs `first` and the grouped jobs queued right behind it in one transaction, commits, and
-/// answers them all. Returns the message that ended the group, if it was not a grouped job,
-/// for the caller to handle next.
+/// answers them all. Returns the message that ended the group, if it was not a grouped job
+/// (or a flushed job behind written ones), for the caller to handle next.
 pub(super) fn run_group(
     conn: &mut Connection,
+    level: &mut SyncLevel,
     first: Box<dyn GroupJob>,
     inbox: &mut mpsc::Receiver<Message>,
 ) -> Option<Message> {
+    let mut mode = first.durability();
+    if let Err(err) = level.ensure(conn, mode) {
+        if mode == Durability::Written {
+            // Flushing too is stronger than asked, never weaker.
+            tracing::warn!(%err, "could not skip the flush; committing flushed");
+            mode = Durability::Flushed;
+        } else {
+            tracing::error!(%err, "could not make commits flush; the write is refused");
+            first.answer(Err(Arc::new(err)));
+            return None;
+        }
+    }
     let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(err) => {
@@ -133,6 +206,12 @@ pub(super) fn run_group(
             break;
         }
         match inbox.try_recv() {
+            // A commit that does not flush cannot carry a write that must be flushed.
+            Ok(Message::Grouped(job))
+                if mode == Durability::Written && job.durability() == Durability::Flushed =>
+            {
+                ended_by = Some(Message::Grouped(job));
+            }
             Ok(Message::Grouped(job)) => next = Some(job),
             Ok(other) => ended_by = Some(other),
             Err(_) => {} // nothing waiting: commit now
@@ -155,6 +234,7 @@ mod tests {
     /// A grouped job inserting `value` into `t` (whose values are unique), answering on a channel.
     fn insert(
         value: i64,
+        durability: Durability,
     ) -> (
         Box<dyn GroupJob>,
         oneshot::Receiver<Result<bool, StoreError>>,
@@ -167,6 +247,7 @@ mod tests {
                 Ok::<_, StoreError>(conn.is_autocommit())
             },
             reply,
+            durability,
         );
         (Box::new(job), answer)
     }
@@ -186,17 +267,17 @@ mod tests {
         conn.execute_batch("CREATE TABLE t (x INTEGER UNIQUE)")
             .expect("schema");
         let (queue, mut inbox) = mpsc::channel(16);
-        let (first, first_answer) = insert(1);
+        let (first, first_answer) = insert(1, Durability::Flushed);
         let mut answers = Vec::new();
         // 2 is inserted twice: the second attempt fails alone.
         for value in [2, 2, 3] {
-            let (job, answer) = insert(value);
+            let (job, answer) = insert(value, Durability::Flushed);
             queue.try_send(Message::Grouped(job)).expect("queued");
             answers.push(answer);
         }
         let (reader, _) = oneshot::channel();
         queue.try_send(Message::Close(reader)).expect("queued");
-        let ended_by = run_group(&mut conn, first, &mut inbox);
+        let ended_by = run_group(&mut conn, &mut SyncLevel::flushed(), first, &mut inbox);
         assert!(
             matches!(ended_by, Some(Message::Close(_))),
             "a non-grouped message ends the group"
@@ -219,6 +300,52 @@ mod tests {
         assert_eq!(values(&conn), vec![1, 2, 3]);
     }
 
+    fn synchronous(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .expect("pragma")
+    }
+
+    #[test]
+    fn a_written_group_skips_the_flush_and_stops_at_a_job_that_needs_one() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut conn = Connection::open(dir.path().join("t.sqlite3")).expect("db");
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE t (x INTEGER UNIQUE)")
+            .expect("schema");
+        let mut level = SyncLevel::flushed();
+        let (queue, mut inbox) = mpsc::channel(16);
+        let (first, first_answer) = insert(1, Durability::Written);
+        let (written, written_answer) = insert(2, Durability::Written);
+        let (flushed, flushed_answer) = insert(3, Durability::Flushed);
+        let (after, after_answer) = insert(4, Durability::Written);
+        for job in [written, flushed, after] {
+            queue.try_send(Message::Grouped(job)).expect("queued");
+        }
+        let ended_by = run_group(&mut conn, &mut level, first, &mut inbox);
+        assert!(matches!(first_answer.blocking_recv(), Ok(Ok(false))));
+        assert!(matches!(written_answer.blocking_recv(), Ok(Ok(false))));
+        assert_eq!(
+            values(&conn),
+            vec![1, 2],
+            "the written group committed alone"
+        );
+        assert_eq!(synchronous(&conn), 1, "committed with synchronous=NORMAL");
+        let Some(Message::Grouped(next)) = ended_by else {
+            panic!("the flushed job ends the written group");
+        };
+        assert!(run_group(&mut conn, &mut level, next, &mut inbox).is_none());
+        assert_eq!(
+            synchronous(&conn),
+            2,
+            "a flushed group runs with synchronous=FULL"
+        );
+        assert!(matches!(flushed_answer.blocking_recv(), Ok(Ok(false))));
+        assert!(
+            matches!(after_answer.blocking_recv(), Ok(Ok(false))),
+            "a written job may ride on a flushed commit"
+        );
+        assert_eq!(values(&conn), vec![1, 2, 3, 4]);
+    }
+
     #[test]
     fn a_failed_commit_fails_every_job_of_the_group() {
         let mut conn = Connection::open_in_memory().expect("db");
@@ -230,7 +357,7 @@ mod tests {
         )
         .expect("schema");
         let (queue, mut inbox) = mpsc::channel(4);
-        let (first, first_answer) = insert(1);
+        let (first, first_answer) = insert(1, Durability::Flushed);
         // A deferred foreign key is checked only at commit, so this job "succeeds" but the
         // commit then fails for the whole group.
         let (reply, dangling_answer) = oneshot::channel();
@@ -240,11 +367,12 @@ mod tests {
                 Ok::<_, StoreError>(())
             },
             reply,
+            Durability::Flushed,
         );
         queue
             .try_send(Message::Grouped(Box::new(dangling)))
             .expect("queued");
-        assert!(run_group(&mut conn, first, &mut inbox).is_none());
+        assert!(run_group(&mut conn, &mut SyncLevel::flushed(), first, &mut inbox).is_none());
         assert!(matches!(
             first_answer.blocking_recv(),
             Ok(Err(StoreError::GroupCommit(_)))

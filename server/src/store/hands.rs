@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::ledger::{post, Scope};
-use super::{Store, StoreError};
+use super::{Durability, Store, StoreError};
 use crate::clock::UnixTime;
 use crate::ledger::{
     net_entries, IdempotencyKey, LedgerError, Movement, Receipt, TableId, TransactionKind,
@@ -276,10 +276,16 @@ impl Store {
         .await
     }
 
-    /// Saves (replacing) the hand in play at `table`.
-    pub async fn save_open_hand(&self, table: TableId, hand: OpenHand) -> Result<(), StoreError> {
+    /// Saves (replacing) the hand in play at `table`; the caller hears back once the save
+    /// reached `durability`.
+    pub async fn save_open_hand(
+        &self,
+        table: TableId,
+        hand: OpenHand,
+        durability: Durability,
+    ) -> Result<(), StoreError> {
         // Grouped: every table saves after every step, so these share commits.
-        self.run_grouped(move |conn| {
+        self.run_grouped_to(durability, move |conn| {
             conn.execute(
                 "INSERT OR REPLACE INTO open_hands
                      (table_id, hand_no, server_seed, announcement, commitments, reveals, actions)

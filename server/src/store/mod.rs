@@ -7,7 +7,8 @@
 //! bounded by [`STORE_QUEUE_MAX`]; when it is full, callers wait.
 //!
 //! The database runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a
-//! power cut, and with foreign keys enforced. Each area's queries live in its own file
+//! power cut, and with foreign keys enforced. The one exception is a hand's actions, committed
+//! without the flush (see [`Durability`]): they survive a crash of the process, not a power cut. Each area's queries live in its own file
 //! (`accounts.rs`, `ledger.rs`, `hands.rs`, `history.rs`, `check.rs`), each adding its async methods to
 //! [`Store`].
 
@@ -20,6 +21,7 @@ mod ledger;
 mod schema;
 
 pub use accounts::{CreateAccountError, Credentials};
+pub use group::Durability;
 pub use hands::{HandSettlement, OpenHand, StoredHand};
 pub use history::StoredRecord;
 
@@ -126,13 +128,19 @@ impl Store {
                     }
                 };
                 let mut pending = None;
+                let mut level = group::SyncLevel::flushed();
                 while let Some(message) = pending.take().or_else(|| inbox.blocking_recv()) {
                     match message {
-                        Message::Job(job) => run_job(&mut conn, job),
+                        Message::Job(job) => match level.ensure(&conn, Durability::Flushed) {
+                            Ok(()) => run_job(&mut conn, job),
+                            // Dropping the job tells its caller the store failed.
+                            Err(err) => tracing::error!(%err, "could not make commits flush; a job is refused"),
+                        },
                         Message::Grouped(job) => {
-                            pending = group::run_group(&mut conn, job, &mut inbox);
+                            pending = group::run_group(&mut conn, &mut level, job, &mut inbox);
                         }
                         Message::Close(reply) => {
+                            let _ = level.ensure(&conn, Durability::Flushed);
                             let _ = reply.send(close_connection(conn));
                             return;
                         }
@@ -192,10 +200,25 @@ impl Store {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        self.run_grouped_to(Durability::Flushed, job).await
+    }
+
+    /// [`Store::run_grouped`] for a write whose caller may hear back once it reached
+    /// `durability` (see [`Durability`]).
+    pub(crate) async fn run_grouped_to<T, E, F>(
+        &self,
+        durability: Durability,
+        job: F,
+    ) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
         let (reply_tx, reply_rx) = oneshot::channel();
         self.queue
             .send(Message::Grouped(Box::new(group::Grouped::new(
-                job, reply_tx,
+                job, reply_tx, durability,
             ))))
             .await
             .map_err(|_| E::from(StoreError::Closed))?;

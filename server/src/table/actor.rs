@@ -29,7 +29,7 @@ use crate::limits::{
     REPLAY_BUFFER_BYTES_MAX, REPLAY_BUFFER_EVENTS_MAX, STAND_UP_RETRY_DELAY, WATCHERS_PER_TABLE_MAX,
 };
 use crate::state::AppState;
-use crate::store::{HandSettlement, OpenHand};
+use crate::store::{Durability, HandSettlement, OpenHand};
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
     WireShare, WIRE_VERSION,
@@ -386,7 +386,14 @@ impl Table {
 
     /// Saves the hand in play, so a crash leaves enough to void it. A failure halts the
     /// table: dealing on without the save would make a crash unrecoverable.
-    async fn save_hand(&mut self) {
+    ///
+    /// `durability` is [`Durability::Flushed`] for the steps a void record cannot be rebuilt
+    /// without (the server seed behind a shown commitment, the commit list, the reveals), and
+    /// [`Durability::Written`] for actions: written before they are broadcast, so a crash of
+    /// the process loses none, but not waited on to the disk. A power cut can then lose the
+    /// last actions of the hand in play; the hand is voided on restart either way (no chips
+    /// move), with the actions that reached the disk.
+    async fn save_hand(&mut self, durability: Durability) {
         let Some(current) = self.hand.as_ref() else {
             return;
         };
@@ -394,7 +401,7 @@ impl Table {
         if let Err(err) = self
             .state
             .store()
-            .save_open_hand(self.config.name().clone(), saved)
+            .save_open_hand(self.config.name().clone(), saved, durability)
             .await
         {
             tracing::error!(%err, "saving the hand in play; table halted");
@@ -909,7 +916,7 @@ impl Table {
         current.saved.reveals.push(seat);
         current.saved.reveals.extend_from_slice(&bytes);
         let complete = current.session.missing_reveals().is_empty();
-        self.save_hand().await;
+        self.save_hand(Durability::Flushed).await;
         if complete {
             self.deal().await;
         }
@@ -964,7 +971,7 @@ impl Table {
         current.deadline = Instant::now() + self.config.reveal_window();
         let hand = current.no;
         let all_revealed = current.session.missing_reveals().is_empty();
-        self.save_hand().await;
+        self.save_hand(Durability::Flushed).await;
         self.emit(
             WireEvent::CommitmentsClosed {
                 hand,
@@ -1104,7 +1111,7 @@ impl Table {
             saved,
         });
         // Saved before anyone sees the commitment: a crash from here on is voided on restart.
-        self.save_hand().await;
+        self.save_hand(Durability::Flushed).await;
         if self.halted {
             self.hand = None;
             return;
@@ -1285,7 +1292,7 @@ impl Table {
         };
         actions.push(logged);
         saved.actions.extend_from_slice(&encode_action(logged));
-        self.save_hand().await;
+        self.save_hand(Durability::Written).await;
         self.emit_engine_events(&events);
         if let Some(arrived) = self.act_arrived.take() {
             self.state
