@@ -209,6 +209,9 @@ pub const WS_CLOSE_SEND_TIMEOUT: Duration = Duration::from_secs(1);
 /// Read buffer of each WebSocket, in bytes (tungstenite's default of 128 KiB would cost that
 /// much per idle connection). A message larger than this is read in several steps.
 pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Bytes of queued messages a WebSocket collects before writing them out unflushed (a flush
+/// after each batch writes the rest): larger batches cost one system call per this many bytes.
+pub const WS_WRITE_BATCH_BYTES: usize = 16 * 1024;
 /// Most bytes a WebSocket may hold waiting to be written when writes keep failing.
 pub const WS_WRITE_BUFFER_BYTES_MAX: usize = 256 * 1024;
 

@@ -387,12 +387,14 @@ impl Table {
     /// Saves the hand in play, so a crash leaves enough to void it. A failure halts the
     /// table: dealing on without the save would make a crash unrecoverable.
     ///
-    /// `durability` is [`Durability::Flushed`] for the steps a void record cannot be rebuilt
-    /// without (the server seed behind a shown commitment, the commit list, the reveals), and
-    /// [`Durability::Written`] for actions: written before they are broadcast, so a crash of
-    /// the process loses none, but not waited on to the disk. A power cut can then lose the
-    /// last actions of the hand in play; the hand is voided on restart either way (no chips
-    /// move), with the actions that reached the disk.
+    /// `durability` is [`Durability::Flushed`] for the steps a truthful void record cannot be
+    /// rebuilt without (the server seed behind a shown commitment, the signed commit list, the
+    /// reveal that completes the seeds and so lets the deal happen), and
+    /// [`Durability::Written`] for the other reveals and for actions: written before anyone
+    /// hears of them, so a crash of the process loses none, but not waited on to the disk. A
+    /// power cut can then lose the last of them; the hand is voided on restart either way (no
+    /// chips move): before its deal, flagging nobody, if a reveal was lost, else with the
+    /// actions that reached the disk.
     async fn save_hand(&mut self, durability: Durability) {
         let Some(current) = self.hand.as_ref() else {
             return;
@@ -916,7 +918,14 @@ impl Table {
         current.saved.reveals.push(seat);
         current.saved.reveals.extend_from_slice(&bytes);
         let complete = current.session.missing_reveals().is_empty();
-        self.save_hand(Durability::Flushed).await;
+        // A reveal lost to a power cut voids the hand before its deal, flagging nobody (see
+        // `rebuild_void`); the last one is flushed, since a deal must never be forgotten.
+        self.save_hand(if complete {
+            Durability::Flushed
+        } else {
+            Durability::Written
+        })
+        .await;
         if complete {
             self.deal().await;
         }

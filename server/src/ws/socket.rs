@@ -4,7 +4,7 @@
 //! buffer and offers no setter for it, so each idle connection held about 131 KiB (measured
 //! with the `idle_memory` test). This filter does the same handshake checks as warp's, takes
 //! hyper's upgrade future from the request and builds the socket itself with
-//! [`socket_config`]: a 4 KiB read buffer, writes passed straight through, and the message
+//! [`socket_config`]: a 4 KiB read buffer, writes batched until flushed, and the message
 //! and frame limits of [`WS_MESSAGE_BYTES_MAX`].
 //!
 //! The rest of `ws` sees only [`Socket`], [`Message`] and the helpers here, so the transport
@@ -24,7 +24,9 @@ use warp::{Filter, Rejection};
 
 use crate::error::ApiError;
 use crate::limiter::PeerAddr;
-use crate::limits::{WS_MESSAGE_BYTES_MAX, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES_MAX};
+use crate::limits::{
+    WS_MESSAGE_BYTES_MAX, WS_READ_BUFFER_BYTES, WS_WRITE_BATCH_BYTES, WS_WRITE_BUFFER_BYTES_MAX,
+};
 use crate::ws::close::CloseReason;
 
 pub use tokio_tungstenite::tungstenite::{Error, Message};
@@ -39,9 +41,10 @@ const WEBSOCKET_VERSION: &str = "13";
 pub fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(WS_READ_BUFFER_BYTES)
-        // Each message is written out as it is sent; the connection loop sends one message
-        // at a time and waits for it, so nothing would gain from batching.
-        .write_buffer_size(0)
+        // Messages queued together (an action's events) are fed one by one and flushed
+        // once: they collect here and leave in one write, not one system call each. The
+        // buffer grows only as far as a connection's largest batch.
+        .write_buffer_size(WS_WRITE_BATCH_BYTES)
         .max_write_buffer_size(WS_WRITE_BUFFER_BYTES_MAX)
         .max_message_size(Some(WS_MESSAGE_BYTES_MAX))
         .max_frame_size(Some(WS_MESSAGE_BYTES_MAX))
