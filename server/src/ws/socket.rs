@@ -25,6 +25,7 @@ use warp::{Filter, Rejection};
 use crate::error::ApiError;
 use crate::limiter::PeerAddr;
 use crate::limits::{WS_MESSAGE_BYTES_MAX, WS_READ_BUFFER_BYTES, WS_WRITE_BUFFER_BYTES_MAX};
+use crate::websockets::ConnectionSlot;
 use crate::ws::close::CloseReason;
 
 pub use tokio_tungstenite::tungstenite::{Error, Message};
@@ -54,6 +55,7 @@ pub struct Upgrade {
     accept: HeaderValue,
     on_upgrade: Option<OnUpgrade>,
     peer: Option<PeerAddr>,
+    slot: Option<ConnectionSlot>,
 }
 
 /// Why a request is not a valid WebSocket upgrade.
@@ -90,8 +92,12 @@ pub fn upgrade() -> impl Filter<Extract = (Upgrade,), Error = Rejection> + Clone
         .and(warp::header::headers_cloned())
         .and(warp::ext::optional::<OnUpgrade>())
         .and(warp::ext::optional::<PeerAddr>())
+        .and(warp::ext::optional::<ConnectionSlot>())
         .and_then(
-            |headers: HeaderMap, on_upgrade: Option<OnUpgrade>, peer: Option<PeerAddr>| async move {
+            |headers: HeaderMap,
+             on_upgrade: Option<OnUpgrade>,
+             peer: Option<PeerAddr>,
+             slot: Option<ConnectionSlot>| async move {
                 let accept = check_handshake(&headers).map_err(|err| {
                     warp::reject::custom(ApiError::BadHeader(err.header().into()))
                 })?;
@@ -99,6 +105,7 @@ pub fn upgrade() -> impl Filter<Extract = (Upgrade,), Error = Rejection> + Clone
                     accept,
                     on_upgrade,
                     peer,
+                    slot,
                 })
             },
         )
@@ -143,7 +150,8 @@ impl Upgrade {
     }
 
     /// Answers `101 Switching Protocols` and, once hyper hands over the connection, runs
-    /// `serve` on the socket in a task of its own.
+    /// `serve` on the socket in a task of its own. The task holds the connection's places
+    /// under the connection limits until `serve` ends.
     pub fn on_upgrade<F, U>(self, serve: F) -> Response
     where
         F: FnOnce(Socket) -> U + Send + 'static,
@@ -151,7 +159,9 @@ impl Upgrade {
     {
         match self.on_upgrade {
             Some(on_upgrade) => {
+                let slot = self.slot.as_ref().and_then(ConnectionSlot::take);
                 tokio::spawn(async move {
+                    let _slot = slot;
                     match on_upgrade.await {
                         Ok(upgraded) => {
                             let socket = WebSocketStream::from_raw_socket(
