@@ -21,7 +21,12 @@ async fn bad_query_strings_get_400_bad_query_with_the_reason() {
     .await;
     let client = server.client();
     let token = client.sign_up("alice", PASSWORD).await;
-    let cases: [(&str, &str, &str); 9] = [
+    let cases: [(&str, &str, &str); 10] = [
+        (
+            "/api/v1/tables/nlhe-1-2/records?from=1&from=2",
+            &token,
+            "duplicate field",
+        ),
         (
             "/api/v1/tables/nlhe-1-2/records?from=abc",
             &token,
@@ -62,6 +67,34 @@ async fn bad_query_strings_get_400_bad_query_with_the_reason() {
         let message = reply.body["message"].as_str().expect("a message");
         assert!(message.contains(reason), "{path}: {message}");
     }
+    // A path segment that does not parse is an unknown resource, still a JSON error.
+    for (path, bearer) in [
+        ("/api/v1/hands/not-a-hand-id/record", &token),
+        (
+            "/api/v1/hands/nlhe-1-2-99999999999999999999999/history",
+            &token,
+        ),
+    ] {
+        let reply = client.get(path, Some(bearer)).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (404, "not_found"),
+            "{path}: {reply:?}"
+        );
+    }
+    let unban = client
+        .send(
+            hyper::Method::DELETE,
+            "/api/v1/admin/bans/abc",
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (unban.status, unban.code()),
+        (404, "not_found"),
+        "{unban:?}"
+    );
     // Well-formed ones still work.
     let page = client
         .get("/api/v1/tables/nlhe-1-2/records?from=1", Some(&token))
