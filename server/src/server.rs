@@ -147,8 +147,8 @@ impl App {
 /// At most the configured number of connections (`max_connections`) are served at once, and
 /// at most `max_connections_per_address` from one client address; one beyond that is closed as
 /// soon as it is accepted. An upgraded WebSocket keeps its connection's place in both counts
-/// until it closes ([`ConnectionSlot`]). With TLS configured each connection completes a TLS handshake
-/// within [`TLS_HANDSHAKE_TIMEOUT`] first. (warp's own serve loop has neither bounds nor TLS,
+/// until it closes ([`ConnectionSlot`]). With TLS configured each connection completes a TLS
+/// handshake within [`TLS_HANDSHAKE_TIMEOUT`] first. (warp's own serve loop has neither bounds nor TLS,
 /// so this is a small accept loop of our own around `warp::service`.)
 ///
 /// Tests bind `127.0.0.1:0` and pass a channel as `shutdown`:
