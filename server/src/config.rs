@@ -30,6 +30,10 @@ use crate::limits::{
     WS_MESSAGE_BURST_DEFAULT, WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT, WS_PING_INTERVAL_DEFAULT,
     WS_TIMING_MAX, WS_TIMING_MIN, WS_WRITE_TIMEOUT_DEFAULT,
 };
+use crate::limits::{
+    HTTP_CONNECTIONS_RESERVED_DEFAULT, WEBSOCKETS_PER_ACCOUNT_DEFAULT, WEBSOCKETS_PER_ACCOUNT_MAX,
+    WS_MESSAGES_PER_SECOND_PER_ACCOUNT_DEFAULT, WS_MESSAGE_BURST_PER_ACCOUNT_DEFAULT,
+};
 use crate::rate::Rate;
 use crate::table::{PresenceRules, TableConfig, TableGame};
 
@@ -155,6 +159,18 @@ pub struct ConfigLayer {
     /// WebSocket messages one address may send at once [default: 400]
     #[arg(long, env = "POKER_WS_MESSAGE_BURST_PER_ADDRESS", value_name = "N")]
     pub ws_message_burst_per_address: Option<u32>,
+    /// WebSocket messages per second from all connections of one account [default: 40]
+    #[arg(long, env = "POKER_WS_MESSAGES_PER_SEC_PER_ACCOUNT", value_name = "N")]
+    pub ws_messages_per_sec_per_account: Option<u32>,
+    /// WebSocket messages one account may send at once [default: 80]
+    #[arg(long, env = "POKER_WS_MESSAGE_BURST_PER_ACCOUNT", value_name = "N")]
+    pub ws_message_burst_per_account: Option<u32>,
+    /// WebSockets open at once; an upgrade beyond it gets 503 server_full [default: max_connections - 32]
+    #[arg(long, env = "POKER_MAX_WEBSOCKETS", value_name = "N")]
+    pub max_websockets: Option<usize>,
+    /// WebSockets one account may hold open at once [default: 8]
+    #[arg(long, env = "POKER_MAX_WEBSOCKETS_PER_ACCOUNT", value_name = "N")]
+    pub max_websockets_per_account: Option<usize>,
     /// HTTP requests per second from one address [default: 20]
     #[arg(
         long,
@@ -362,6 +378,16 @@ impl ConfigLayer {
             ws_message_burst_per_address: self
                 .ws_message_burst_per_address
                 .or(lower.ws_message_burst_per_address),
+            ws_messages_per_sec_per_account: self
+                .ws_messages_per_sec_per_account
+                .or(lower.ws_messages_per_sec_per_account),
+            ws_message_burst_per_account: self
+                .ws_message_burst_per_account
+                .or(lower.ws_message_burst_per_account),
+            max_websockets: self.max_websockets.or(lower.max_websockets),
+            max_websockets_per_account: self
+                .max_websockets_per_account
+                .or(lower.max_websockets_per_account),
             http_requests_per_sec_per_address: self
                 .http_requests_per_sec_per_address
                 .or(lower.http_requests_per_sec_per_address),
@@ -581,8 +607,42 @@ fn connection_limits(
             timeout_ms: dead_peer_timeout.as_millis() as u64,
         });
     }
+    let websockets = layer.max_websockets.unwrap_or(
+        max_connections
+            .saturating_sub(HTTP_CONNECTIONS_RESERVED_DEFAULT)
+            .max(1),
+    );
+    in_range(
+        "max_websockets",
+        websockets as u64,
+        1,
+        max_connections as u64,
+    )?;
+    let websockets_per_account = layer
+        .max_websockets_per_account
+        .unwrap_or(WEBSOCKETS_PER_ACCOUNT_DEFAULT.min(websockets));
+    in_range(
+        "max_websockets_per_account",
+        websockets_per_account as u64,
+        1,
+        WEBSOCKETS_PER_ACCOUNT_MAX.min(websockets) as u64,
+    )?;
     Ok(ConnectionLimits {
         connections_per_address: per_address,
+        websockets,
+        websockets_per_account,
+        ws_messages_per_account: Rate::new(
+            rate(
+                "ws_messages_per_sec_per_account",
+                layer.ws_messages_per_sec_per_account,
+                WS_MESSAGES_PER_SECOND_PER_ACCOUNT_DEFAULT,
+            )?,
+            rate(
+                "ws_message_burst_per_account",
+                layer.ws_message_burst_per_account,
+                WS_MESSAGE_BURST_PER_ACCOUNT_DEFAULT,
+            )?,
+        ),
         ws_messages: Rate::new(
             rate(
                 "ws_messages_per_sec",
@@ -1107,5 +1167,72 @@ mod tests {
             }),
             Err(ConfigError::TlsIncomplete)
         ));
+    }
+
+    #[test]
+    fn websocket_caps_and_account_rates_are_read_and_checked() {
+        let defaults = Config::from_layer(ConfigLayer::default()).expect("valid");
+        let limits = defaults.connection_limits();
+        assert_eq!(
+            limits.websockets(),
+            CONNECTIONS_DEFAULT - HTTP_CONNECTIONS_RESERVED_DEFAULT
+        );
+        assert_eq!(
+            limits.websockets_per_account(),
+            WEBSOCKETS_PER_ACCOUNT_DEFAULT
+        );
+        assert_eq!(
+            limits.ws_messages_per_account(),
+            Rate::new(
+                WS_MESSAGES_PER_SECOND_PER_ACCOUNT_DEFAULT,
+                WS_MESSAGE_BURST_PER_ACCOUNT_DEFAULT
+            )
+        );
+        let file = file_with(
+            "max_connections = 50
+max_websockets = 40
+max_websockets_per_account = 3
+             ws_messages_per_sec_per_account = 7
+ws_message_burst_per_account = 9
+",
+        );
+        let config = Config::resolve(ConfigLayer::default(), Some(file.path())).expect("valid");
+        let limits = config.connection_limits();
+        assert_eq!(limits.websockets(), 40);
+        assert_eq!(limits.websockets_per_account(), 3);
+        assert_eq!(limits.ws_messages_per_account(), Rate::new(7, 9));
+        // A tiny server keeps at least one WebSocket, and the per-account default follows.
+        let tiny = Config::from_layer(ConfigLayer {
+            max_connections: Some(2),
+            ..ConfigLayer::default()
+        })
+        .expect("valid");
+        assert_eq!(tiny.connection_limits().websockets(), 1);
+        assert_eq!(tiny.connection_limits().websockets_per_account(), 1);
+        for layer in [
+            ConfigLayer {
+                max_connections: Some(10),
+                max_websockets: Some(11),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                max_websockets: Some(0),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                max_websockets: Some(4),
+                max_websockets_per_account: Some(5),
+                ..ConfigLayer::default()
+            },
+            ConfigLayer {
+                ws_message_burst_per_account: Some(0),
+                ..ConfigLayer::default()
+            },
+        ] {
+            assert!(matches!(
+                Config::from_layer(layer),
+                Err(ConfigError::OutOfRange { .. })
+            ));
+        }
     }
 }

@@ -15,8 +15,9 @@ use warp::Rejection;
 
 use crate::accounts::{PasswordError, UsernameError};
 use crate::auth::{HashError, RandomSourceError};
-use crate::limits::JSON_BODY_MAX_BYTES;
+use crate::limits::{JSON_BODY_MAX_BYTES, SERVER_FULL_RETRY_AFTER_SECS};
 use crate::store::{CreateAccountError, StoreError};
+use crate::websockets::WebSocketRefusal;
 use crate::wire::ErrorBody;
 
 /// A failure as the client sees it.
@@ -85,6 +86,12 @@ pub enum ApiError {
     /// Something failed that the client cannot fix; details are in the server log.
     #[error("internal error")]
     Internal,
+    /// The server holds its most WebSockets (`max_websockets`).
+    #[error("{0}")]
+    ServerFull(String),
+    /// The account holds its most WebSockets (`max_websockets_per_account`).
+    #[error("{0}")]
+    TooManyWebSockets(String),
     /// The client's address sent more requests than its rate limit allows.
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited {
@@ -121,6 +128,8 @@ impl ApiError {
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::ServerFull(_) => "server_full",
+            ApiError::TooManyWebSockets(_) => "too_many_websockets",
         }
     }
 
@@ -149,6 +158,8 @@ impl ApiError {
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::ServerFull(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyWebSockets(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -178,6 +189,12 @@ impl ApiError {
                 warp::http::HeaderValue::from_static("close"),
             );
         }
+        if let ApiError::ServerFull(_) = self {
+            response.headers_mut().insert(
+                warp::http::header::RETRY_AFTER,
+                warp::http::HeaderValue::from(SERVER_FULL_RETRY_AFTER_SECS),
+            );
+        }
         *response.status_mut() = self.status();
         response
     }
@@ -191,6 +208,15 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %other, "store failure");
                 ApiError::Internal
             }
+        }
+    }
+}
+
+impl From<WebSocketRefusal> for ApiError {
+    fn from(refusal: WebSocketRefusal) -> ApiError {
+        match refusal {
+            WebSocketRefusal::ServerFull(_) => ApiError::ServerFull(refusal.to_string()),
+            WebSocketRefusal::AccountFull(_) => ApiError::TooManyWebSockets(refusal.to_string()),
         }
     }
 }
@@ -234,8 +260,8 @@ pub async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallib
 fn api_error(rejection: &Rejection) -> ApiError {
     use warp::filters::body::BodyDeserializeError;
     use warp::reject::{
-        InvalidHeader, LengthRequired, MethodNotAllowed, MissingHeader, PayloadTooLarge,
-        UnsupportedMediaType,
+        InvalidHeader, InvalidQuery, LengthRequired, MethodNotAllowed, MissingHeader,
+        PayloadTooLarge, UnsupportedMediaType,
     };
 
     if let Some(err) = rejection.find::<ApiError>() {
@@ -261,6 +287,11 @@ fn api_error(rejection: &Rejection) -> ApiError {
     }
     if let Some(err) = rejection.find::<MissingHeader>() {
         return ApiError::BadHeader(err.name().to_owned());
+    }
+    // Routes parse queries with `routes::query`, which says why; this catches any that use
+    // warp's own filter, whose rejection carries no reason.
+    if rejection.find::<InvalidQuery>().is_some() {
+        return ApiError::BadQuery("malformed query string".into());
     }
     if rejection.find::<MethodNotAllowed>().is_some() {
         return ApiError::MethodNotAllowed;

@@ -8,6 +8,8 @@
 //! * [`limits`]: every bound the server enforces, as a named constant.
 //! * [`limiter`], [`rate`]: connections per address, rate limits (token buckets) per address
 //!   and per WebSocket connection.
+//! * [`websockets`]: open WebSockets counted overall and per account, and the connection
+//!   slot an upgraded WebSocket keeps.
 //! * [`tls`]: HTTPS and WSS with rustls when a certificate and key are configured.
 //! * [`data_dir`], [`keys`]: the private data directory and the Ed25519 signing key in it.
 //! * [`store`]: SQLite on a dedicated thread: schema migrations, accounts, sessions, the
@@ -43,6 +45,7 @@ pub mod state;
 pub mod store;
 pub mod table;
 pub mod tls;
+pub mod websockets;
 pub mod wire;
 pub mod ws;
 

@@ -1,6 +1,7 @@
 //! The connection layer's limits, shared by the accept loop, the REST routes and the
 //! WebSocket connections: connections per client address, HTTP requests per address and per
-//! account, and WebSocket messages per connection and per address.
+//! account, WebSocket messages per connection, per address and per account, and open
+//! WebSockets overall and per account (`websockets.rs`).
 //!
 //! The client address is the TCP peer's ([`PeerAddr`], set by the accept loop on every
 //! request). Behind a reverse proxy that is the proxy's address; `docs/deployment.md` says how
@@ -17,6 +18,8 @@ use crate::accounts::AccountId;
 use crate::error::ApiError;
 use crate::limits::{RATE_LIMIT_STRIKES_MAX, RATE_LIMIT_STRIKES_PER_SECOND};
 use crate::rate::{AddressBuckets, AddressKey, Bucket, KeyedBuckets, Rate};
+use crate::websockets::OpenWebSockets;
+pub use crate::websockets::{WebSocketPermit, WebSocketRefusal};
 
 /// The TCP peer of a request, put in the request's extensions by the accept loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +38,9 @@ pub struct ConnectionLimits {
     pub(crate) connections_per_address: usize,
     pub(crate) ws_messages: Rate,
     pub(crate) ws_messages_per_address: Rate,
+    pub(crate) ws_messages_per_account: Rate,
+    pub(crate) websockets: usize,
+    pub(crate) websockets_per_account: usize,
     pub(crate) http_requests_per_address: Rate,
     pub(crate) http_requests_per_account: Rate,
     pub(crate) ping_interval: Duration,
@@ -56,6 +62,21 @@ impl ConnectionLimits {
     /// WebSocket messages all connections of one address may send together.
     pub fn ws_messages_per_address(&self) -> Rate {
         self.ws_messages_per_address
+    }
+
+    /// WebSocket messages all connections of one account may send together.
+    pub fn ws_messages_per_account(&self) -> Rate {
+        self.ws_messages_per_account
+    }
+
+    /// WebSockets open at once (`max_websockets`).
+    pub fn websockets(&self) -> usize {
+        self.websockets
+    }
+
+    /// WebSockets one account may hold open at once.
+    pub fn websockets_per_account(&self) -> usize {
+        self.websockets_per_account
     }
 
     /// HTTP requests one address may send.
@@ -97,6 +118,8 @@ struct Inner {
     http: AddressBuckets,
     http_accounts: KeyedBuckets<AccountId>,
     ws_messages: AddressBuckets,
+    ws_accounts: KeyedBuckets<AccountId>,
+    websockets: OpenWebSockets,
 }
 
 /// One connection counted against its address; dropping it gives the slot back.
@@ -127,6 +150,8 @@ impl Limiter {
                 http: AddressBuckets::new(limits.http_requests_per_address),
                 http_accounts: KeyedBuckets::new(limits.http_requests_per_account),
                 ws_messages: AddressBuckets::new(limits.ws_messages_per_address),
+                ws_accounts: KeyedBuckets::new(limits.ws_messages_per_account),
+                websockets: OpenWebSockets::new(limits.websockets, limits.websockets_per_account),
                 connections: Mutex::new(HashMap::new()),
                 limits,
             }),
@@ -166,13 +191,35 @@ impl Limiter {
         self.inner.http_accounts.take(account, now)
     }
 
+    /// Counts a WebSocket about to be opened for `account` (`None` for an observer) against
+    /// `max_websockets` and `max_websockets_per_account`; the slot is given back when the
+    /// returned permit is dropped.
+    pub fn admit_websocket(
+        &self,
+        account: Option<AccountId>,
+    ) -> Result<WebSocketPermit, WebSocketRefusal> {
+        self.inner.websockets.admit(account)
+    }
+
+    /// WebSockets counted open now.
+    pub fn websockets_open(&self) -> usize {
+        self.inner.websockets.open()
+    }
+
     /// A gate for the messages of one WebSocket connection from `peer` (`None` when the
-    /// request did not come through the accept loop, e.g. in-process tests: then only the
-    /// per-connection limit applies).
-    pub fn message_gate(&self, peer: Option<PeerAddr>, now: Instant) -> MessageGate {
+    /// request did not come through the accept loop, e.g. in-process tests: then the
+    /// per-address limit does not apply) of `account` (`None` for an observer: then the
+    /// per-account limit does not apply).
+    pub fn message_gate(
+        &self,
+        peer: Option<PeerAddr>,
+        account: Option<AccountId>,
+        now: Instant,
+    ) -> MessageGate {
         MessageGate {
             limiter: self.clone(),
             address: peer.map(PeerAddr::key),
+            account,
             own: Bucket::new(self.inner.limits.ws_messages, now),
             strikes: Bucket::new(
                 Rate::new(RATE_LIMIT_STRIKES_PER_SECOND, RATE_LIMIT_STRIKES_MAX),
@@ -187,35 +234,70 @@ impl Limiter {
 pub enum Admission {
     /// Handle it.
     Allowed,
-    /// Refuse it with `rate_limited`.
-    Limited,
+    /// Refuse it with `rate_limited`: the named limit is used up.
+    Limited(MessageLimit),
     /// Refuse it and close the connection: it kept sending over its limit.
     Abusive,
 }
 
-/// The rate limits of one WebSocket connection: its own bucket, its address's shared bucket,
-/// and an allowance of refused messages beyond which the connection is closed.
+/// Which WebSocket message limit refused a message (a label of the metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageLimit {
+    /// The connection's own rate (`ws_messages_per_sec`).
+    Connection,
+    /// The rate of all connections of its address (`ws_messages_per_sec_per_address`).
+    Address,
+    /// The rate of all connections of its account (`ws_messages_per_sec_per_account`).
+    Account,
+}
+
+impl MessageLimit {
+    /// A stable snake_case label (metrics).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageLimit::Connection => "connection",
+            MessageLimit::Address => "address",
+            MessageLimit::Account => "account",
+        }
+    }
+}
+
+/// The rate limits of one WebSocket connection: its own bucket, its address's and its
+/// account's shared buckets, and an allowance of refused messages beyond which the
+/// connection is closed.
 #[derive(Debug)]
 pub struct MessageGate {
     limiter: Limiter,
     address: Option<AddressKey>,
+    account: Option<AccountId>,
     own: Bucket,
     strikes: Bucket,
 }
 
 impl MessageGate {
-    /// Counts one message arriving at `now`.
+    /// Counts one message arriving at `now`. The limits are checked from the narrowest
+    /// out, and a message refused by one takes nothing from the wider ones.
     pub fn admit(&mut self, now: Instant) -> Admission {
-        let allowed = self.own.take(now).is_ok()
-            && self
-                .address
-                .is_none_or(|key| self.limiter.inner.ws_messages.take(key, now).is_ok());
-        if allowed {
-            Admission::Allowed
-        } else if self.strikes.take(now).is_ok() {
-            Admission::Limited
+        let inner = &self.limiter.inner;
+        let refused_by = if self.own.take(now).is_err() {
+            Some(MessageLimit::Connection)
+        } else if self
+            .address
+            .is_some_and(|key| inner.ws_messages.take(key, now).is_err())
+        {
+            Some(MessageLimit::Address)
+        } else if self
+            .account
+            .is_some_and(|account| inner.ws_accounts.take(account, now).is_err())
+        {
+            Some(MessageLimit::Account)
         } else {
-            Admission::Abusive
+            None
+        };
+        match refused_by {
+            None => Admission::Allowed,
+            Some(limit) if self.strikes.take(now).is_ok() => Admission::Limited(limit),
+            Some(_) => Admission::Abusive,
         }
     }
 }
@@ -250,6 +332,9 @@ mod tests {
             connections_per_address: 2,
             ws_messages: Rate::new(1, 3),
             ws_messages_per_address: Rate::new(1, 5),
+            ws_messages_per_account: Rate::new(1, 6),
+            websockets: 3,
+            websockets_per_account: 2,
             http_requests_per_address: Rate::new(1, 1),
             http_requests_per_account: Rate::new(1, 1),
             ping_interval: Duration::from_secs(1),
@@ -283,7 +368,7 @@ mod tests {
         let limiter = Limiter::new(limits());
         let now = Instant::now();
         let a = Some(peer("192.0.2.1:1000"));
-        let mut gate = limiter.message_gate(a, now);
+        let mut gate = limiter.message_gate(a, None, now);
         let verdicts: Vec<_> = (0..4).map(|_| gate.admit(now)).collect();
         assert_eq!(
             verdicts,
@@ -291,20 +376,57 @@ mod tests {
                 Admission::Allowed,
                 Admission::Allowed,
                 Admission::Allowed,
-                Admission::Limited
+                Admission::Limited(MessageLimit::Connection)
             ]
         );
         // A second connection from the same address gets the address's last two tokens.
-        let mut other = limiter.message_gate(a, now);
+        let mut other = limiter.message_gate(a, None, now);
         assert_eq!(other.admit(now), Admission::Allowed);
         assert_eq!(other.admit(now), Admission::Allowed);
-        assert_eq!(other.admit(now), Admission::Limited, "address bucket empty");
+        assert_eq!(
+            other.admit(now),
+            Admission::Limited(MessageLimit::Address),
+            "address bucket empty"
+        );
         // The first keeps sending over its limit: after its strikes it is abusive.
         let strikes = (0..RATE_LIMIT_STRIKES_MAX)
             .map(|_| gate.admit(now))
-            .take_while(|v| *v == Admission::Limited)
+            .take_while(|v| matches!(v, Admission::Limited(_)))
             .count();
         assert_eq!(strikes as u32, RATE_LIMIT_STRIKES_MAX - 1);
         assert_eq!(gate.admit(now), Admission::Abusive);
+    }
+
+    #[test]
+    fn connections_of_one_account_share_its_message_rate() {
+        let limiter = Limiter::new(limits());
+        let now = Instant::now();
+        let alice = AccountId::from_raw(1);
+        let bob = AccountId::from_raw(2);
+        // Two addresses, so only the account's bucket (burst 6) is shared.
+        let mut first = limiter.message_gate(Some(peer("192.0.2.1:1000")), Some(alice), now);
+        let mut second = limiter.message_gate(Some(peer("192.0.2.2:1000")), Some(alice), now);
+        let mut allowed = 0;
+        for gate in [&mut first, &mut second] {
+            for _ in 0..3 {
+                assert_eq!(gate.admit(now), Admission::Allowed);
+                allowed += 1;
+            }
+        }
+        assert_eq!(allowed, 6);
+        let mut third = limiter.message_gate(Some(peer("192.0.2.3:1000")), Some(alice), now);
+        assert_eq!(third.admit(now), Admission::Limited(MessageLimit::Account));
+        // Another account, and an observer, are not held back by alice's bucket.
+        let mut other = limiter.message_gate(Some(peer("192.0.2.3:1001")), Some(bob), now);
+        assert_eq!(other.admit(now), Admission::Allowed);
+        let mut observer = limiter.message_gate(Some(peer("192.0.2.4:1000")), None, now);
+        assert_eq!(observer.admit(now), Admission::Allowed);
+        // A second later alice has one more.
+        let later = now + Duration::from_secs(1);
+        assert_eq!(third.admit(later), Admission::Allowed);
+        assert_eq!(
+            third.admit(later),
+            Admission::Limited(MessageLimit::Account)
+        );
     }
 }

@@ -172,6 +172,12 @@ pub const WS_MESSAGE_BURST_DEFAULT: u32 = 40;
 pub const WS_MESSAGES_PER_SECOND_PER_ADDRESS_DEFAULT: u32 = 200;
 /// WebSocket messages all connections of one address may send at once, by default.
 pub const WS_MESSAGE_BURST_PER_ADDRESS_DEFAULT: u32 = 400;
+/// WebSocket messages per second all connections of one account may send together, by
+/// default. Unlike the per-address limit it still tells players apart behind a reverse proxy,
+/// and a player with several sockets does not get several connections' budgets.
+pub const WS_MESSAGES_PER_SECOND_PER_ACCOUNT_DEFAULT: u32 = 40;
+/// WebSocket messages all connections of one account may send at once, by default.
+pub const WS_MESSAGE_BURST_PER_ACCOUNT_DEFAULT: u32 = 80;
 /// HTTP requests (WebSocket upgrades included) per second from one address, by default.
 pub const HTTP_REQUESTS_PER_SECOND_PER_ADDRESS_DEFAULT: u32 = 20;
 /// HTTP requests one address may send at once after a quiet period, by default.
@@ -191,6 +197,18 @@ pub const RATE_LIMIT_STRIKES_PER_SECOND: u32 = 1;
 /// Client addresses (or accounts) whose rate buckets are remembered at once, per kind of
 /// bucket.
 pub const ADDRESSES_TRACKED_MAX: usize = 65_536;
+
+/// Connections kept for plain HTTP requests by default: WebSockets may hold at most
+/// `max_connections` minus these (`max_websockets`), so a server full of players still
+/// answers logins, history downloads and health checks.
+pub const HTTP_CONNECTIONS_RESERVED_DEFAULT: usize = 32;
+/// WebSockets one account (all its sessions) may hold open at once, by default. Observers
+/// (no token) are bounded by the per-address connection limit instead.
+pub const WEBSOCKETS_PER_ACCOUNT_DEFAULT: usize = 8;
+/// Most WebSockets per account the configuration may allow.
+pub const WEBSOCKETS_PER_ACCOUNT_MAX: usize = 1024;
+/// The `Retry-After` sent with a `503 server_full` refusal of a WebSocket, in seconds.
+pub const SERVER_FULL_RETRY_AFTER_SECS: u64 = 5;
 
 /// How often the server pings each WebSocket client, by default.
 pub const WS_PING_INTERVAL_DEFAULT: Duration = Duration::from_secs(15);
@@ -225,3 +243,5 @@ const _: () =
 const _: () = assert!(WS_MESSAGE_BURST_DEFAULT >= WS_MESSAGES_PER_SECOND_DEFAULT);
 // A full replay, then the answer to the resume, fits in an empty outgoing queue.
 const _: () = assert!(REPLAY_BUFFER_EVENTS_MAX < OUTGOING_QUEUE_MAX);
+const _: () = assert!(WS_MESSAGE_BURST_PER_ACCOUNT_DEFAULT >= WS_MESSAGE_BURST_DEFAULT);
+const _: () = assert!(HTTP_CONNECTIONS_RESERVED_DEFAULT < CONNECTIONS_DEFAULT);

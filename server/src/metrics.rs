@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::limiter::MessageLimit;
+use crate::websockets::WebSocketRefusal;
 use crate::ws::messages::RejectCode;
 
 /// Upper bounds of the action-to-broadcast latency histogram's buckets, in seconds.
@@ -35,7 +37,19 @@ struct Inner {
     /// Refusals by code. A short list behind a lock: refusals are rare, and the codes have
     /// no index of their own.
     rejected: Mutex<Vec<(RejectCode, u64)>>,
+    /// Messages refused as `rate_limited`, by the limit that refused them (in the order of
+    /// [`MESSAGE_LIMITS`]).
+    rate_limited: [AtomicU64; MESSAGE_LIMITS.len()],
+    /// WebSocket upgrades refused: server full, account full.
+    websockets_refused: [AtomicU64; 2],
 }
+
+/// The WebSocket message limits, in the order their refusals are counted.
+const MESSAGE_LIMITS: [MessageLimit; 3] = [
+    MessageLimit::Connection,
+    MessageLimit::Address,
+    MessageLimit::Account,
+];
 
 /// Values read from live structures at scrape time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,6 +64,10 @@ pub struct Gauges {
     pub store_queue_depth: u64,
     /// Whether new hands are held back for maintenance.
     pub draining: bool,
+    /// The most WebSockets open at once (`max_websockets`).
+    pub ws_connections_max: u64,
+    /// Tables that halted after a server-side failure.
+    pub tables_halted: u64,
 }
 
 /// Counts one open connection until dropped.
@@ -133,6 +151,23 @@ impl Metrics {
         }
     }
 
+    /// A client message was refused as `rate_limited` by `limit` (also counted by
+    /// [`Metrics::rejected`]).
+    pub fn rate_limited(&self, limit: MessageLimit) {
+        if let Some(at) = MESSAGE_LIMITS.iter().position(|l| *l == limit) {
+            self.inner.rate_limited[at].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A WebSocket upgrade was refused.
+    pub fn websocket_refused(&self, refusal: WebSocketRefusal) {
+        let at = match refusal {
+            WebSocketRefusal::ServerFull(_) => 0,
+            WebSocketRefusal::AccountFull(_) => 1,
+        };
+        self.inner.websockets_refused[at].fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The exposition text: these counters and `gauges`.
     pub fn render(&self, gauges: Gauges) -> String {
         let inner = &self.inner;
@@ -161,7 +196,19 @@ impl Metrics {
             "WebSocket connections opened since start.",
             load(&inner.ws_connections_total),
         );
+        metric(
+            "poker_ws_connections_max",
+            "gauge",
+            "The most WebSocket connections open at once (max_websockets); upgrades beyond it get 503.",
+            gauges.ws_connections_max,
+        );
         metric("poker_tables", "gauge", "Tables open now.", gauges.tables);
+        metric(
+            "poker_tables_halted",
+            "gauge",
+            "Tables that stopped dealing after a server-side failure (they deal again after a restart).",
+            gauges.tables_halted,
+        );
         metric(
             "poker_hands_settled_total",
             "counter",
@@ -222,6 +269,33 @@ impl Metrics {
         for (code, n) in counts {
             let _ = writeln!(out, "{name}{{reason=\"{}\"}} {n}", code_name(code));
         }
+
+        let name = "poker_rate_limited_messages_total";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Client messages refused as rate_limited, by the limit that refused them."
+        );
+        let _ = writeln!(out, "# TYPE {name} counter");
+        for (limit, counter) in MESSAGE_LIMITS.iter().zip(&inner.rate_limited) {
+            let _ = writeln!(
+                out,
+                "{name}{{limit=\"{}\"}} {}",
+                limit.as_str(),
+                load(counter)
+            );
+        }
+        let name = "poker_ws_refused_total";
+        let _ = writeln!(
+            out,
+            "# HELP {name} WebSocket upgrades refused, by the code sent back."
+        );
+        let _ = writeln!(out, "# TYPE {name} counter");
+        for (reason, counter) in ["server_full", "too_many_websockets"]
+            .iter()
+            .zip(&inner.websockets_refused)
+        {
+            let _ = writeln!(out, "{name}{{reason=\"{reason}\"}} {}", load(counter));
+        }
         out
     }
 }
@@ -255,11 +329,35 @@ mod tests {
         metrics.observe_action_latency(Duration::from_secs(10));
         metrics.rejected(RejectCode::NotYourTurn);
         metrics.rejected(RejectCode::NotYourTurn);
+        metrics.rate_limited(MessageLimit::Account);
+        metrics.websocket_refused(WebSocketRefusal::ServerFull(3));
         let page = metrics.render(Gauges {
             tables: 2,
             draining: true,
+            ws_connections_max: 868,
+            tables_halted: 1,
             ..Gauges::default()
         });
+        assert_eq!(value(&page, "poker_ws_connections_max"), 868.0);
+        assert_eq!(value(&page, "poker_tables_halted"), 1.0);
+        assert_eq!(
+            value(
+                &page,
+                "poker_rate_limited_messages_total{limit=\"account\"}"
+            ),
+            1.0
+        );
+        assert_eq!(
+            value(
+                &page,
+                "poker_rate_limited_messages_total{limit=\"connection\"}"
+            ),
+            0.0
+        );
+        assert_eq!(
+            value(&page, "poker_ws_refused_total{reason=\"server_full\"}"),
+            1.0
+        );
         assert_eq!(value(&page, "poker_ws_connections"), 1.0);
         assert_eq!(value(&page, "poker_http_connections"), 1.0);
         assert_eq!(value(&page, "poker_tables"), 2.0);

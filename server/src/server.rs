@@ -29,6 +29,7 @@ use crate::state::AppState;
 use crate::store::{Store, StoreError};
 use crate::table::Tables;
 use crate::tls::{ServerTls, TlsError, Transport};
+use crate::websockets::ConnectionSlot;
 
 /// How long the accept loop pauses after a failed accept (typically: out of file descriptors).
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
@@ -145,8 +146,9 @@ impl App {
 ///
 /// At most the configured number of connections (`max_connections`) are served at once, and
 /// at most `max_connections_per_address` from one client address; one beyond that is closed as
-/// soon as it is accepted. With TLS configured each connection completes a TLS handshake
-/// within [`TLS_HANDSHAKE_TIMEOUT`] first. (warp's own serve loop has neither bounds nor TLS,
+/// soon as it is accepted. An upgraded WebSocket keeps its connection's place in both counts
+/// until it closes ([`ConnectionSlot`]). With TLS configured each connection completes a TLS
+/// handshake within [`TLS_HANDSHAKE_TIMEOUT`] first. (warp's own serve loop has neither bounds nor TLS,
 /// so this is a small accept loop of our own around `warp::service`.)
 ///
 /// Tests bind `127.0.0.1:0` and pass a channel as `shutdown`:
@@ -210,10 +212,15 @@ where
             continue;
         };
         let inner = TowerToHyperService::new(service.clone());
+        // A WebSocket upgrade takes the connection's places with it (hyper is done with an
+        // upgraded connection, but the socket stays open); otherwise they are given back below.
+        let slot = ConnectionSlot::new(permit, address_permit);
+        let request_slot = slot.clone();
         // The route filters read the client's address from the request (warp's own
         // `addr::remote` is only filled by warp's serve loop).
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(PeerAddr(peer));
+            request.extensions_mut().insert(request_slot.clone());
             inner.call(request)
         });
         let counted = state.metrics().http_connection_opened();
@@ -248,7 +255,7 @@ where
             if let Err(err) = watcher.watch(connection.into_owned()).await {
                 tracing::debug!(%peer, %err, "connection ended with an error");
             }
-            drop((permit, address_permit, counted));
+            drop((slot.take(), counted));
         });
     }
     drop(listener);

@@ -214,7 +214,8 @@ fn drain_lines(stream: impl Read + Send + 'static, mut each: impl FnMut(String) 
 const UNLIMITED_RATES: &str = "ws_messages_per_sec = 1000000\nws_message_burst = 1000000\n\
     ws_messages_per_sec_per_address = 1000000\nws_message_burst_per_address = 1000000\n\
     http_requests_per_sec_per_address = 1000000\nhttp_request_burst_per_address = 1000000\n\
-    http_requests_per_sec_per_account = 1000000\nhttp_request_burst_per_account = 1000000\n";
+    http_requests_per_sec_per_account = 1000000\nhttp_request_burst_per_account = 1000000\n\
+    ws_messages_per_sec_per_account = 1000000\nws_message_burst_per_account = 1000000\n";
 
 /// One `[[tables]]` entry for a config file.
 #[derive(Debug, Clone)]

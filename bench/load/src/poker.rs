@@ -61,7 +61,8 @@ pub(crate) fn server_config(
         "ws_messages_per_sec = 1000000\nws_message_burst = 1000000\n\
          ws_messages_per_sec_per_address = 1000000\nws_message_burst_per_address = 1000000\n\
          http_requests_per_sec_per_address = 1000000\nhttp_request_burst_per_address = 1000000\n\
-         http_requests_per_sec_per_account = 1000000\nhttp_request_burst_per_account = 1000000\n",
+         http_requests_per_sec_per_account = 1000000\nhttp_request_burst_per_account = 1000000\n\
+         ws_messages_per_sec_per_account = 1000000\nws_message_burst_per_account = 1000000\n",
     );
     if fast_hashing {
         text.push_str("insecure_fast_password_hashing = true\n");

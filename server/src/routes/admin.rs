@@ -75,6 +75,8 @@ pub(super) fn metrics(
                 table_inbox_depth_max: inbox_max,
                 store_queue_depth: state.store().queue_depth() as u64,
                 draining: state.admin().draining(),
+                ws_connections_max: state.limiter().limits().websockets() as u64,
+                tables_halted: tables.halted() as u64,
             });
             reply::with_header(page, "content-type", "text/plain; version=0.0.4").into_response()
         })
@@ -162,7 +164,7 @@ pub(super) fn routes(
     let audit = warp::path!("audit")
         .and(warp::get())
         .and(no_body())
-        .and(warp::query::<AuditQuery>())
+        .and(super::query::<AuditQuery>())
         .and(with.clone())
         .then(|query, (state, _)| respond(audit_page(state, query)));
     let check = warp::path!("audit" / "check")

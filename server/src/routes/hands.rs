@@ -7,7 +7,7 @@
 use warp::reply::{self, Reply, Response};
 use warp::Filter;
 
-use super::{no_body, respond};
+use super::{no_body, query, respond};
 use crate::auth::{authenticated, Session};
 use crate::error::ApiError;
 use crate::ledger::TableId;
@@ -31,7 +31,7 @@ pub(super) fn routes(
         warp::path!("tables" / String / "records")
             .and(warp::get())
             .and(no_body())
-            .and(warp::query::<RecordsQuery>())
+            .and(query::<RecordsQuery>())
             .and(authenticated(state.clone()))
             .then(
                 move |table: String, query: RecordsQuery, session: Session| {

@@ -14,7 +14,7 @@ use warp::reply::{self, Reply, Response};
 use warp::Filter;
 
 use super::hands::{check_player, parse_hand_id};
-use super::{no_body, respond};
+use super::{no_body, query, respond};
 use crate::auth::{authenticated, Session};
 use crate::error::ApiError;
 use crate::history::{HistoryFormat, PlayerHand, RenderError};
@@ -36,7 +36,7 @@ pub(super) fn routes(
         warp::path!("me" / "hands")
             .and(warp::get())
             .and(no_body())
-            .and(warp::query::<Query>())
+            .and(query::<Query>())
             .and(authenticated(state.clone()))
             .then(move |query: Query, session: Session| {
                 respond(my_hands(state.clone(), query, session))
@@ -47,7 +47,7 @@ pub(super) fn routes(
         warp::path!("hands" / String / "history")
             .and(warp::get())
             .and(no_body())
-            .and(warp::query::<Query>())
+            .and(query::<Query>())
             .and(authenticated(state.clone()))
             .then(move |id: String, query: Query, session: Session| {
                 respond(one_hand(state.clone(), id, query, session))
@@ -58,7 +58,7 @@ pub(super) fn routes(
         warp::path!("tables" / String / "history")
             .and(warp::get())
             .and(no_body())
-            .and(warp::query::<Query>())
+            .and(query::<Query>())
             .and(authenticated(state.clone()))
             .then(move |table: String, query: Query, session: Session| {
                 respond(table_hands(state.clone(), table, query, session))

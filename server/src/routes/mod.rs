@@ -10,6 +10,8 @@ mod admin;
 mod hands;
 mod history;
 mod meta;
+mod query;
+mod tables;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -22,6 +24,7 @@ use crate::error::{handle_rejection, ApiError};
 use crate::limits::JSON_BODY_MAX_BYTES;
 use crate::state::AppState;
 use crate::table::Tables;
+use query::query;
 
 /// Every route of the server.
 pub fn routes(
@@ -38,6 +41,8 @@ pub fn routes(
                 .or(hands::routes(&state))
                 .unify()
                 .or(history::routes(&state))
+                .unify()
+                .or(tables::routes(&tables))
                 .unify()
                 .or(crate::ws::route(&state, &tables))
                 .unify()

@@ -17,6 +17,7 @@ use poker_core::{Action, ActionError, Blind, Chips, Event, Hand, Seat};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::halt::HaltFlag;
 use super::missed_blinds::{plan_hand, BlindSeats};
 use super::presence::Presence;
 use super::replay_buffer::ReplayBuffer;
@@ -30,6 +31,7 @@ use crate::limits::{
 };
 use crate::state::AppState;
 use crate::store::{Durability, HandSettlement, OpenHand};
+use crate::ws::messages::WireHalt;
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
     WireShare, WIRE_VERSION,
@@ -120,6 +122,8 @@ pub(super) struct Table {
     /// Why, once known (`store_failed`), and the hand whose record failed, for the
     /// `table_halted` event.
     halt_reason: Option<(&'static str, Option<u64>)>,
+    /// The halt as listings and snapshots show it, set with the `table_halted` event.
+    halt_flag: HaltFlag,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -224,6 +228,7 @@ impl Table {
             replay: ReplayBuffer::new(REPLAY_BUFFER_EVENTS_MAX, REPLAY_BUFFER_BYTES_MAX),
             last_blinds: None,
             halt_reason: None,
+            halt_flag: HaltFlag::default(),
             config,
             state,
         };
@@ -418,6 +423,12 @@ impl Table {
         let hand = self.hand.as_ref().map(|h| h.no).or(failed_hand);
         tracing::error!(table = %self.config.name(), ?hand, reason, "table halted; it deals again after a restart");
         self.emit(WireEvent::TableHalted { hand, reason }, None);
+        self.halt_flag.set(WireHalt { reason, hand });
+    }
+
+    /// The flag the table's handle reads to list it as halted.
+    pub(super) fn halt_flag(&self) -> HaltFlag {
+        self.halt_flag.clone()
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -509,6 +520,7 @@ impl Table {
             your_cards,
             play: self.snapshot_play().map(Box::new),
             disconnected: self.presence.disconnected(),
+            halted: self.halt_flag.get(),
         }
     }
 

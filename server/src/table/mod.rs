@@ -16,6 +16,7 @@ mod actor;
 mod clock_bank;
 pub mod config;
 mod dynamic;
+pub mod halt;
 mod missed_blinds;
 pub mod presence;
 mod replay_buffer;
@@ -117,12 +118,18 @@ pub struct TableUnavailable;
 pub struct TableHandle {
     config: TableConfig,
     inbox: mpsc::Sender<TableCommand>,
+    halt: halt::HaltFlag,
 }
 
 impl TableHandle {
     /// The table's settings.
     pub fn config(&self) -> &TableConfig {
         &self.config
+    }
+
+    /// Why and when the table halted after a server-side failure, if it did.
+    pub fn halted(&self) -> Option<crate::ws::messages::WireHalt> {
+        self.halt.get()
     }
 
     /// Queues `command` without waiting; fails if the inbox is full or the table stopped.
@@ -193,8 +200,16 @@ impl Tables {
     fn spawn(&self, table: actor::Table, config: TableConfig) {
         let (inbox, commands) = mpsc::channel(TABLE_INBOX_MAX);
         let name = config.name().as_str().to_owned();
+        let halt = table.halt_flag();
         if let Ok(mut by_name) = self.by_name.write() {
-            by_name.insert(name.clone(), TableHandle { config, inbox });
+            by_name.insert(
+                name.clone(),
+                TableHandle {
+                    config,
+                    inbox,
+                    halt,
+                },
+            );
         }
         let registry = Arc::clone(&self.by_name);
         let draining = self.drain.signal.subscribe();
@@ -249,6 +264,11 @@ impl Tables {
             .map(|by_name| by_name.values().cloned().collect())
             .unwrap_or_default();
         tables.into_iter()
+    }
+
+    /// How many open tables halted after a server-side failure.
+    pub fn halted(&self) -> usize {
+        self.iter().filter(|t| t.halted().is_some()).count()
     }
 
     /// How many tables are open.

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::table::TableHandle;
+
 /// The protocol version every message carries as `"v"`.
 pub const WIRE_VERSION: u16 = 1;
 
@@ -296,6 +298,10 @@ pub enum WireEvent {
         /// Seats whose player is disconnected (each keeps the seat for a while).
         #[serde(skip_serializing_if = "Vec::is_empty")]
         disconnected: Vec<u8>,
+        /// Set when the table halted after a server-side failure: it deals no more until a
+        /// restart (the `table_halted` event, for a client that arrives after it).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        halted: Option<WireHalt>,
     },
     /// A player sat down.
     Seated {
@@ -688,6 +694,36 @@ pub struct WireTable {
     pub buy_in_min: u64,
     /// Buy-in range.
     pub buy_in_max: u64,
+    /// Set when the table halted after a server-side failure (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub halted: Option<WireHalt>,
+}
+
+impl WireTable {
+    /// How `table` is listed now.
+    pub fn of(table: &TableHandle) -> WireTable {
+        let c = table.config();
+        WireTable {
+            table: c.name().as_str().to_owned(),
+            game: c.game().as_str(),
+            small_blind: c.small_blind(),
+            big_blind: c.big_blind(),
+            seats_max: c.seats(),
+            buy_in_min: c.buy_in_min(),
+            buy_in_max: c.buy_in_max(),
+            halted: table.halted(),
+        }
+    }
+}
+
+/// Why a table halted, in listings and snapshots: the same facts as its `table_halted`
+/// event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WireHalt {
+    /// Why, in a word: `store_failed` (the database refused a write) or `internal`.
+    pub reason: &'static str,
+    /// The hand in play (or whose record failed) when the table halted.
+    pub hand: Option<u64>,
 }
 
 /// A request parsed from the socket: envelope checked, body typed.

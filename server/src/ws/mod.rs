@@ -31,7 +31,9 @@ use messages::{parse_request, ClientRequest, RejectCode, ServerMessage, WireTabl
 use socket::{Message, Socket, Upgrade};
 
 /// `GET /ws` with an upgrade. A request with an `Authorization` header must carry a live
-/// token (else `401` before any upgrade); one without is an observer.
+/// token (else `401` before any upgrade); one without is an observer. Beyond
+/// `max_websockets` the upgrade is refused with `503 server_full`, beyond
+/// `max_websockets_per_account` with `429 too_many_websockets`.
 pub fn route(
     state: &AppState,
     tables: &Tables,
@@ -64,10 +66,20 @@ pub fn route(
                         },
                     };
                     let limiter = state.limiter();
-                    let gate = limiter.message_gate(upgrade.peer(), Instant::now());
+                    let account = player.as_ref().map(|p| p.account);
+                    let open = match limiter.admit_websocket(account) {
+                        Ok(open) => open,
+                        Err(refusal) => {
+                            state.metrics().websocket_refused(refusal);
+                            return ApiError::from(refusal).into_response();
+                        }
+                    };
+                    let gate = limiter.message_gate(upgrade.peer(), account, Instant::now());
                     let limits = limiter.limits().clone();
-                    upgrade.on_upgrade(move |socket| {
-                        connection(socket, player, tables, gate, limits, state, address)
+                    upgrade.on_upgrade(move |socket| async move {
+                        // Counted under `max_websockets` until the connection ends.
+                        let _open = open;
+                        connection(socket, player, tables, gate, limits, state, address).await
                     })
                 }
             },
@@ -143,8 +155,9 @@ async fn connection(
                             outbox.send(Arc::from(refusal.to_text()));
                         }
                         Admission::Allowed => {} // a ping: the WebSocket layer answers it
-                        Admission::Limited => {
+                        Admission::Limited(limit) => {
                             metrics.rejected(RejectCode::RateLimited);
+                            metrics.rate_limited(limit);
                             let id = message.to_text().ok().and_then(messages::request_id);
                             let refusal = ServerMessage::rejected(id, RejectCode::RateLimited, "too many messages; slow down");
                             outbox.send(Arc::from(refusal.to_text()));
@@ -273,21 +286,7 @@ fn route_request(
     };
     let id = request.id;
     let Some(name) = request.body.table().map(str::to_owned) else {
-        let tables = tables
-            .iter()
-            .map(|t| {
-                let c = t.config();
-                WireTable {
-                    table: c.name().as_str().to_owned(),
-                    game: c.game().as_str(),
-                    small_blind: c.small_blind(),
-                    big_blind: c.big_blind(),
-                    seats_max: c.seats(),
-                    buy_in_min: c.buy_in_min(),
-                    buy_in_max: c.buy_in_max(),
-                }
-            })
-            .collect();
+        let tables = tables.iter().map(|t| WireTable::of(&t)).collect();
         return answer(ServerMessage::Tables {
             v: WIRE_VERSION,
             id,

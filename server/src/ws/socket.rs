@@ -27,6 +27,7 @@ use crate::limiter::PeerAddr;
 use crate::limits::{
     WS_MESSAGE_BYTES_MAX, WS_READ_BUFFER_BYTES, WS_WRITE_BATCH_BYTES, WS_WRITE_BUFFER_BYTES_MAX,
 };
+use crate::websockets::ConnectionSlot;
 use crate::ws::close::CloseReason;
 
 pub use tokio_tungstenite::tungstenite::{Error, Message};
@@ -57,6 +58,7 @@ pub struct Upgrade {
     accept: HeaderValue,
     on_upgrade: Option<OnUpgrade>,
     peer: Option<PeerAddr>,
+    slot: Option<ConnectionSlot>,
 }
 
 /// Why a request is not a valid WebSocket upgrade.
@@ -93,8 +95,12 @@ pub fn upgrade() -> impl Filter<Extract = (Upgrade,), Error = Rejection> + Clone
         .and(warp::header::headers_cloned())
         .and(warp::ext::optional::<OnUpgrade>())
         .and(warp::ext::optional::<PeerAddr>())
+        .and(warp::ext::optional::<ConnectionSlot>())
         .and_then(
-            |headers: HeaderMap, on_upgrade: Option<OnUpgrade>, peer: Option<PeerAddr>| async move {
+            |headers: HeaderMap,
+             on_upgrade: Option<OnUpgrade>,
+             peer: Option<PeerAddr>,
+             slot: Option<ConnectionSlot>| async move {
                 let accept = check_handshake(&headers).map_err(|err| {
                     warp::reject::custom(ApiError::BadHeader(err.header().into()))
                 })?;
@@ -102,6 +108,7 @@ pub fn upgrade() -> impl Filter<Extract = (Upgrade,), Error = Rejection> + Clone
                     accept,
                     on_upgrade,
                     peer,
+                    slot,
                 })
             },
         )
@@ -146,7 +153,8 @@ impl Upgrade {
     }
 
     /// Answers `101 Switching Protocols` and, once hyper hands over the connection, runs
-    /// `serve` on the socket in a task of its own.
+    /// `serve` on the socket in a task of its own. The task holds the connection's places
+    /// under the connection limits until `serve` ends.
     pub fn on_upgrade<F, U>(self, serve: F) -> Response
     where
         F: FnOnce(Socket) -> U + Send + 'static,
@@ -154,7 +162,9 @@ impl Upgrade {
     {
         match self.on_upgrade {
             Some(on_upgrade) => {
+                let slot = self.slot.as_ref().and_then(ConnectionSlot::take);
                 tokio::spawn(async move {
+                    let _slot = slot;
                     match on_upgrade.await {
                         Ok(upgraded) => {
                             let socket = WebSocketStream::from_raw_socket(

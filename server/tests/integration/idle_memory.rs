@@ -52,6 +52,7 @@ async fn idle_websocket_connections_cost_at_most_16_kib_each() {
             "POKER_MAX_CONNECTIONS_PER_ADDRESS",
             (total + 10).to_string(),
         )
+        .env("POKER_MAX_WEBSOCKETS", (total + 10).to_string())
         // Every upgrade is an HTTP request from 127.0.0.1.
         .env("POKER_HTTP_REQUESTS_PER_SEC_PER_ADDRESS", "1000000")
         .env("POKER_HTTP_REQUEST_BURST_PER_ADDRESS", "1000000")

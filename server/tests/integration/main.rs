@@ -3,7 +3,9 @@
 
 mod admin;
 mod api;
+mod bad_queries;
 mod connection_limits;
+mod halted_table;
 mod idle_memory;
 mod ledger;
 mod persistence;
@@ -12,3 +14,4 @@ mod seating;
 mod support;
 mod table_errors;
 mod tls;
+mod websocket_limits;

@@ -39,6 +39,8 @@ pub(crate) fn config_in(dir: &Path, layer: ConfigLayer) -> Config {
         http_request_burst_per_address: Some(RATE_MAX),
         http_requests_per_sec_per_account: Some(RATE_MAX),
         http_request_burst_per_account: Some(RATE_MAX),
+        ws_messages_per_sec_per_account: Some(RATE_MAX),
+        ws_message_burst_per_account: Some(RATE_MAX),
         ..ConfigLayer::default()
     };
     Config::from_layer(
