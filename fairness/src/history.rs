@@ -293,6 +293,7 @@ pub fn check_history(history: &HandHistory, record: &SignedHandRecord) -> Result
         || got.small_bet != want.small_bet
         || got.big_bet != want.big_bet
         || got.bring_in != want.bring_in
+        || got.posts != want.posts
     {
         return mismatch("game or forced bets");
     }
