@@ -242,3 +242,32 @@ fn the_model_checks_posts_built_in_code() {
         })
     ));
 }
+
+#[test]
+fn every_prefix_and_byte_edit_of_a_file_with_posts_is_a_hand_or_a_typed_error() {
+    let text = four_handed(
+        "[0, 0, 1, 0]",
+        RETURNING,
+        "'p3 cc', 'p4 f', 'p1 f', 'p2 cc', 'd db AcKcQc', 'p2 cbr 10', 'p3 f'",
+    );
+    let start = text.find("_posts").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let mut candidates = vec![text.clone()];
+    candidates.extend((0..text.len()).map(|n| text[..n].to_owned()));
+    for at in start..end {
+        for replacement in [b'0', b'9', b'-', b'p', b' ', b'"', b'}', b']', b'.', b'x'] {
+            let mut bytes = text.clone().into_bytes();
+            bytes[at] = replacement;
+            candidates.extend(String::from_utf8(bytes));
+        }
+    }
+    let mut read = 0;
+    for candidate in &candidates {
+        if let Ok(history) = HandHistory::parse(candidate) {
+            read += 1;
+            assert_eq!(HandHistory::parse(&history.to_phh()).unwrap(), history);
+            let _ = replay(&history, OddChipRule::ChipByChipLeftOfButton);
+        }
+    }
+    assert!(read > 1, "some edits still read");
+}
