@@ -101,7 +101,9 @@ pub fn seat_of_player(record: &SignedHandRecord, player: &str) -> Option<u8> {
 /// `hand` is the hand number. Hole cards are written as dealt for `viewer` and for every
 /// seat that showed them at showdown; everyone else's are `??` per card, as PHH writes
 /// unseen cards. The `_fairdeal_…` fields carry the record ([`PHH_RECORD_FIELD`]) and its
-/// fairness values in readable form.
+/// fairness values in readable form. The setup's extra posts (missed blinds) are in the
+/// `_posts` field ([`poker_core::phh::PhhPost`]), so the file replays through
+/// [`poker_core::phh::replay()`] on its own.
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -293,6 +295,7 @@ pub fn check_history(history: &HandHistory, record: &SignedHandRecord) -> Result
         || got.small_bet != want.small_bet
         || got.big_bet != want.big_bet
         || got.bring_in != want.bring_in
+        || got.posts != want.posts
     {
         return mismatch("game or forced bets");
     }

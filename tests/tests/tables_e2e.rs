@@ -131,10 +131,12 @@ struct HistoryTally {
     phh_hands: usize,
     replayed_with_hidden_cards: usize,
     refused_for_a_muck: usize,
-    /// PHH files of hands with missed-blind posts, which poker-core's PHH replay cannot
-    /// express yet (PHH has no field for a live post out of position).
+    /// PHH files of hands with missed-blind posts (the `_posts` field), replayed like
+    /// every other file.
     with_posts: usize,
     stars_hands: usize,
+    /// Missed-blind posts found in PokerStars' words in the PokerStars text.
+    stars_posts: usize,
 }
 
 /// Checks everything `name` can download about `table` against its verified records.
@@ -231,11 +233,11 @@ async fn check_histories(
                 .posts()
                 .is_empty()
             {
-                // Checked above against the record (check_history); not replayable as PHH.
-                assert!(replayed_stacks(&history).is_err());
+                assert!(
+                    !history.fields().posts.is_empty(),
+                    "the file states the posts"
+                );
                 tally.with_posts += 1;
-                tally.phh_hands += 1;
-                continue;
             }
             match replayed_stacks(&history) {
                 Ok(stacks) => {
@@ -300,12 +302,42 @@ async fn check_histories(
                     assert!(hand_text.contains(&dealt), "{dealt}\n{hand_text}");
                 }
             }
+            // Missed-blind posts in PokerStars' words (for what was posted: a short
+            // stack posts less than it owes).
+            let setup = record.body().announcement().body().setup();
+            let played = fairness::replayed_hand(record).expect("a completed record replays");
+            for event in played.events() {
+                let poker_core::Event::ExtraPosted {
+                    seat: poster,
+                    live,
+                    dead,
+                    ..
+                } = event
+                else {
+                    continue;
+                };
+                let player = &setup
+                    .seats()
+                    .iter()
+                    .find(|s| s.seat == poster.index())
+                    .expect("the poster is dealt in")
+                    .player;
+                let what = match (live.is_zero(), dead.is_zero()) {
+                    (false, false) => "small & big blinds",
+                    (false, true) => "big blind",
+                    _ => "small blind",
+                };
+                let line = format!("{player}: posts {what} ");
+                assert!(hand_text.contains(&line), "{line}\n{hand_text}");
+                tally.stars_posts += 1;
+            }
             tally.stars_hands += 1;
         }
         from = to + 1;
     }
     assert_eq!(tally.phh_hands, completed.len(), "{name}");
     assert_eq!(tally.stars_hands, completed.len(), "{name}");
+    assert!(tally.stars_posts >= tally.with_posts, "{name}: {tally:?}");
 
     // One hand in both formats, by its id.
     if let Some(record) = completed.first() {
@@ -462,6 +494,8 @@ async fn six_clients_play_two_hundred_verified_hands_on_the_real_binary() {
     }
     println!("histories: {tallies:?}");
     assert!(tallies.iter().all(|t| t.phh_hands > 0));
+    // Hands with missed-blind posts are among them, and replayed as PHH like the rest.
+    assert!(tallies.iter().any(|t| t.with_posts > 0), "{tallies:?}");
 
     // Access: no token -> 401; a player of the other table -> 403; a player of this table
     // who was dealt in no hand -> 403 for a hand, and nothing listed; unknown hand -> 404.

@@ -1,11 +1,13 @@
 //! `poker-verify phh`: a hand history downloaded from poker-server (PHH with `_fairdeal_…`
 //! fields) checked on its own: the signed record it carries must verify against the pinned
-//! key, and every action, card, stack and fairness field of the file must be the record's.
+//! key, every action, card, stack and fairness field of the file must be the record's, and
+//! the file must replay through `poker_core::phh::replay` (missed-blind posts included,
+//! from its `_posts` field) to its own `finishing_stacks`.
 
 use fairness::{
     check_history, record_of_history, verify, HistoryError, KeyRing, Predecessor, SignedHandRecord,
 };
-use poker_core::phh::{parse_hands, HandHistory};
+use poker_core::phh::{parse_hands, replay, HandHistory, ReplayError};
 use serde_json::{json, Value};
 
 use crate::cli::PhhArgs;
@@ -24,6 +26,25 @@ struct HandReport {
     hand_no: u64,
     record: Result<(), fairness::VerifyError>,
     history: Result<(), HistoryError>,
+    /// `None` when an earlier check failed.
+    replay: Option<ReplayOutcome>,
+}
+
+/// What replaying the file as PHH, on its own, came to.
+enum ReplayOutcome {
+    /// The replay ends at the file's `finishing_stacks`.
+    Matches,
+    /// Another player's hand, hidden as `??`, was mucked at showdown: the file alone
+    /// cannot settle it (the record's deck does, and the record was checked).
+    HiddenMuck,
+    /// The replay fails or ends elsewhere.
+    Fails(String),
+}
+
+impl ReplayOutcome {
+    fn is_ok(&self) -> bool {
+        !matches!(self, ReplayOutcome::Fails(_))
+    }
 }
 
 pub(crate) fn run(args: &PhhArgs) -> Result<Verdict, InputError> {
@@ -37,11 +58,9 @@ pub(crate) fn run(args: &PhhArgs) -> Result<Verdict, InputError> {
             .map_err(|e| InputError::new(format!("{origin}: hand {}: {e}", index + 1)))?;
         reports.push(check(history, &record, &keys));
     }
-    let verdict = Verdict::from_ok(
-        reports
-            .iter()
-            .all(|r| r.record.is_ok() && r.history.is_ok()),
-    );
+    let verdict = Verdict::from_ok(reports.iter().all(|r| {
+        r.record.is_ok() && r.history.is_ok() && r.replay.as_ref().is_some_and(ReplayOutcome::is_ok)
+    }));
     if args.json {
         println!("{}", to_json(&reports, verdict));
     } else {
@@ -78,19 +97,36 @@ fn read_hands(text: &str, origin: &str) -> Result<Vec<HandHistory>, InputError> 
     Ok(hands)
 }
 
-fn check(history: &HandHistory, record: &SignedHandRecord, keys: &KeyRing) -> HandReport {
+fn check(file: &HandHistory, record: &SignedHandRecord, keys: &KeyRing) -> HandReport {
     let header = record.header();
     // A file holds no predecessor: the chain is `poker-verify chain`'s business.
     let verified = verify(record, keys, Predecessor::Unknown).map(|_| ());
     let history = match &verified {
-        Ok(()) => check_history(history, record),
+        Ok(()) => check_history(file, record),
         Err(_) => Ok(()),
     };
+    let replayed = (verified.is_ok() && history.is_ok()).then(|| replay_file(file, record));
     HandReport {
         table_id: header.table_id,
         hand_no: header.hand_no,
         record: verified,
         history,
+        replay: replayed,
+    }
+}
+
+/// Replays the file through poker-core's PHH replay with the record's odd-chip rule.
+fn replay_file(file: &HandHistory, record: &SignedHandRecord) -> ReplayOutcome {
+    let setup = record.body().announcement().body().setup();
+    let odd_chips = fairness::engine_config(setup).odd_chips;
+    match replay(file, odd_chips) {
+        Ok(played) => match played.matches_finishing_stacks(file) {
+            Some(true) => ReplayOutcome::Matches,
+            Some(false) => ReplayOutcome::Fails("it ends at other stacks".into()),
+            None => ReplayOutcome::Fails("the file has no finishing_stacks".into()),
+        },
+        Err(ReplayError::UnknownCardsAtShowdown { .. }) => ReplayOutcome::HiddenMuck,
+        Err(e) => ReplayOutcome::Fails(e.to_string()),
     }
 }
 
@@ -118,6 +154,19 @@ fn to_text(origin: &str, reports: &[HandReport], verdict: Verdict) -> String {
                 Err(e) => out.push_str(&format!("  ✗ history     FAILED: {e}\n")),
             }
         }
+        match &report.replay {
+            Some(ReplayOutcome::Matches) => {
+                out.push_str("  ✓ replay      the file alone replays to its finishing stacks\n")
+            }
+            Some(ReplayOutcome::HiddenMuck) => out.push_str(
+                "  · replay      a hidden hand (`??`) was mucked at showdown: the file alone \
+                 cannot settle it, the record's deck does\n",
+            ),
+            Some(ReplayOutcome::Fails(e)) => {
+                out.push_str(&format!("  ✗ replay      FAILED: {e}\n"))
+            }
+            None => {}
+        }
     }
     out.push_str(match verdict {
         Verdict::Valid => {
@@ -144,6 +193,15 @@ fn to_json(reports: &[HandReport], verdict: Verdict) -> Value {
                 hand["history"] = json!(if r.history.is_ok() { "matches" } else { "differs" });
                 if let Err(e) = &r.history {
                     hand["error"] = json!(e.to_string());
+                }
+                match &r.replay {
+                    Some(ReplayOutcome::Matches) => hand["replay"] = json!("matches"),
+                    Some(ReplayOutcome::HiddenMuck) => hand["replay"] = json!("hidden-muck"),
+                    Some(ReplayOutcome::Fails(e)) => {
+                        hand["replay"] = json!("fails");
+                        hand["replay_error"] = json!(e);
+                    }
+                    None => {}
                 }
             }
             hand

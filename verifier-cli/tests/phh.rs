@@ -35,7 +35,7 @@ fn served_histories_verify_and_every_edit_is_caught() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|h| h["history"] == "matches"));
+        .all(|h| h["history"] == "matches" && h.get("replay").is_some()));
 
     // Another server's key: the carried record fails its key check.
     let other = ServerKey::from_secret_bytes([0x42; 32]).public().to_hex();
@@ -77,4 +77,46 @@ fn served_histories_verify_and_every_edit_is_caught() {
     run(&["phh", &bare, "--key", &key_hex]).assert_unusable();
     let not_phh = write(&dir.join("not.phh"), "variant = ");
     run(&["phh", &not_phh, "--key", &key_hex]).assert_unusable();
+}
+
+#[test]
+fn histories_with_missed_blind_posts_replay_and_an_edited_post_is_caught() {
+    let dir = scratch("phh-posts");
+    let key = test_key();
+    let key_hex = key.public().to_hex();
+    for hand_no in 1..=3 {
+        let record = played_record_of(
+            &key,
+            4,
+            hand_no,
+            fairness::RecordHash::GENESIS,
+            posted_setup(),
+        );
+        // Seen by seat 0, the poster; and as everyone's cards (the record's own view).
+        let history = hand_history(&record, Some(0), None).unwrap();
+        let text = history.to_phh();
+        assert!(text.contains("_posts = [{ player = "), "{text}");
+        let path = write(&dir.join(format!("{hand_no}.phh")), &text);
+        let out = run(&["phh", &path, "--key", &key_hex, "--json"]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        let replay = out.json()["hands"][0]["replay"].clone();
+        assert!(
+            replay == "matches" || replay == "hidden-muck",
+            "{}",
+            out.stdout
+        );
+        let plain = run(&["phh", &path, "--key", &key_hex]);
+        assert!(plain.stdout.contains("replay"), "{}", plain.stdout);
+
+        // Dropping the posts changes what the file says (and it would not replay).
+        let bare: String = text
+            .lines()
+            .filter(|l| !l.starts_with("_posts ="))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let bare = write(&dir.join(format!("{hand_no}-bare.phh")), &bare);
+        let caught = run(&["phh", &bare, "--key", &key_hex, "--json"]);
+        assert_eq!(caught.code, 1, "{}", caught.stdout);
+        assert_eq!(caught.json()["hands"][0]["history"], "differs");
+    }
 }

@@ -3,8 +3,8 @@
 use super::positions::position_order;
 use super::ExportError;
 use crate::phh::{
-    ActionLine, Amount, HandFields, HandHistory, PhhAction, PhhCard, Player, StartingStack,
-    VariantCode,
+    ActionLine, Amount, HandFields, HandHistory, PhhAction, PhhCard, PhhPost, Player,
+    StartingStack, VariantCode,
 };
 use crate::{AnteKind, BettingStructure, Chips, Event, Hand, Seat, Variant};
 
@@ -15,10 +15,10 @@ use crate::{AnteKind, BettingStructure, Chips, Event, Hand, Seat, Variant};
 /// event log; shows and mucks are written where the engine made them (after the
 /// board). `finishing_stacks` is present once the hand is finished.
 ///
-/// Extra posts ([`Hand::start_with_posts`]) have no field of their own in PHH: the live part
-/// is written as the player's `blinds_or_straddles` entry and the dead part added to their
-/// `antes` entry, which is what the chips did. [`replay`](crate::phh::replay()) reads those fields by
-/// position only and refuses such a file with a typed error.
+/// Extra posts ([`Hand::start_with_posts`]) have no field in standard PHH: they are written
+/// to the `_posts` user field ([`PhhPost`]), and each dead part is also added to the
+/// poster's `antes` entry, since dead money is what PHH calls an ante.
+/// [`replay`](crate::phh::replay()) reads them back and starts the hand with the same posts.
 ///
 /// ```
 /// use poker_core::export::to_phh;
@@ -79,24 +79,33 @@ pub fn to_phh(hand: &Hand, names: Option<&[(Seat, String)]>) -> Result<HandHisto
     if let Some(button_blind) = forced.button_blind {
         blinds[players - 1] = amount(button_blind);
     }
-    // Extra posts (missed blinds): the live part is a forced bet like a blind, the dead
-    // part dead money like an ante. They never fall on a heads-up hand's entries (the
-    // engine refuses them for the seats posting positional blinds, which are all seats
-    // heads-up), so the heads-up ante reversal does not apply.
+    // Extra posts (missed blinds) go to `_posts`; their dead part is dead money like an
+    // ante, so it is added to the poster's `antes` entry as well (see `phh::PhhPost`;
+    // heads-up that entry is the other player's, as for every ante). The live part
+    // stays out of `blinds_or_straddles`, whose entries are blinds of positions and
+    // decide who acts first.
+    let mut posts = Vec::new();
     for event in hand.events() {
         if let Event::ExtraPosted {
             seat, live, dead, ..
         } = event
         {
-            if let Some(i) = index_of(*seat) {
-                // Such a seat posts no positional blind, and only a uniform ante besides.
-                let ante = match forced.ante_kind {
-                    AnteKind::Uniform => forced.ante.get(),
-                    AnteKind::None | AnteKind::BigBlind => 0,
-                };
-                blinds[i] = amount(*live);
-                antes[i] = amount(Chips::new(ante.saturating_add(dead.get())));
-            }
+            let (Some(i), Some(player)) = (index_of(*seat), player_of(*seat)) else {
+                continue;
+            };
+            // The posted amounts, which are the nominal ones unless the stack ran out;
+            // replayed, they post exactly the same chips.
+            let entry = entry_of(i);
+            let ante = antes[entry]
+                .as_integer()
+                .and_then(|a| a.checked_add(dead.get()))
+                .ok_or(ExportError::UnsupportedGame)?;
+            antes[entry] = Amount::from_integer(ante);
+            posts.push(PhhPost {
+                player,
+                live: amount(*live),
+                dead: amount(*dead),
+            });
         }
     }
     let (min_bet, small_bet, big_bet) = match game.betting {
@@ -194,6 +203,7 @@ pub fn to_phh(hand: &Hand, names: Option<&[(Seat, String)]>) -> Result<HandHisto
         table: None,
         hand: None,
         players: players_names,
+        posts,
         other: Vec::new(),
     };
     // The engine never produces an inconsistent hand; a failure here is a bug in this

@@ -311,7 +311,7 @@ fn parse_action(code: &str, players: usize) -> Result<PhhAction, ActionErrorReas
     Ok(action)
 }
 
-fn parse_player(word: &str, players: usize) -> Result<Player, ActionErrorReason> {
+pub(crate) fn parse_player(word: &str, players: usize) -> Result<Player, ActionErrorReason> {
     let digits = word.strip_prefix('p').ok_or(ActionErrorReason::BadActor)?;
     if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ActionErrorReason::BadActor);

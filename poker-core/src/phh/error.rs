@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use super::posts::{PostErrorReason, POSTS_FIELD};
+
 /// A place in the input text: 1-based line and column (columns count characters).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
@@ -117,6 +119,13 @@ pub enum PhhErrorKind {
         /// What is wrong with it.
         reason: ActionErrorReason,
     },
+    /// An entry of the `_posts` user field (extra posts) is malformed.
+    BadPost {
+        /// 0-based index in `_posts`.
+        index: usize,
+        /// What is wrong with it.
+        reason: PostErrorReason,
+    },
 }
 
 /// What is wrong with one entry of `actions`.
@@ -225,6 +234,9 @@ impl fmt::Display for PhhErrorKind {
             }
             PhhErrorKind::BadAction { index, reason } => {
                 write!(f, "actions[{index}]: {reason}")
+            }
+            PhhErrorKind::BadPost { index, reason } => {
+                write!(f, "{POSTS_FIELD}[{index}]: {reason}")
             }
         }
     }

@@ -4,6 +4,7 @@ use super::action::ActionLine;
 use super::amount::Amount;
 use super::error::{PhhError, PhhErrorKind, Position};
 use super::model::{HandFields, HandHistory, Label, StartingStack, TYPED_FIELDS};
+use super::posts::{posts_from_node, POSTS_FIELD};
 use super::toml_reader::{Node, NodeKind, TableNode};
 use super::toml_value::Value;
 use super::variant::VariantCode;
@@ -63,6 +64,11 @@ pub(crate) fn hand_from_table(table: &TableNode) -> Result<HandHistory, PhhError
                 .map(|n| string(n, field))
                 .collect()
         })?,
+        posts: fields
+            .get(POSTS_FIELD)
+            .map(|node| posts_from_node(node, players))
+            .transpose()?
+            .unwrap_or_default(),
         other: table
             .entries
             .iter()
@@ -76,6 +82,7 @@ pub(crate) fn hand_from_table(table: &TableNode) -> Result<HandHistory, PhhError
             PhhErrorKind::WrongLength { field, .. } => fields.position_of(field),
             PhhErrorKind::BadPlayerCount(_) => fields.position_of("starting_stacks"),
             PhhErrorKind::BadAction { .. } | PhhErrorKind::ArrayTooLong => actions_node.position,
+            PhhErrorKind::BadPost { .. } => fields.position_of(POSTS_FIELD),
             _ => table.position,
         };
         PhhError::new(position, kind)

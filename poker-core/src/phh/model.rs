@@ -4,6 +4,7 @@ use super::action::ActionLine;
 use super::amount::Amount;
 use super::error::PhhErrorKind;
 use super::limits::{MAX_ACTIONS, MAX_PLAYERS};
+use super::posts::{PhhPost, PostErrorReason, POSTS_FIELD};
 use super::toml_value::Value;
 use super::variant::{BettingFields, VariantCode};
 
@@ -66,6 +67,9 @@ pub struct HandFields {
     pub hand: Option<Label>,
     /// `players`: names, one per player.
     pub players: Option<Vec<String>>,
+    /// `_posts`: extra posts (missed blinds), at most one per player; empty when the
+    /// file has none. A user field of this crate: see [`PhhPost`].
+    pub posts: Vec<PhhPost>,
     /// Every other field (`event`, `city`, `time`, user-defined `_…` fields), in the
     /// order read. Kept so that writing the hand back loses nothing.
     pub other: Vec<(String, Value)>,
@@ -97,7 +101,7 @@ pub struct HandHistory {
 }
 
 /// Field names the model types; everything else goes to [`HandFields::other`].
-pub(crate) const TYPED_FIELDS: [&str; 17] = [
+pub(crate) const TYPED_FIELDS: [&str; 18] = [
     "variant",
     "ante_trimming_status",
     "antes",
@@ -115,6 +119,7 @@ pub(crate) const TYPED_FIELDS: [&str; 17] = [
     "table",
     "hand",
     "players",
+    POSTS_FIELD,
 ];
 
 impl HandHistory {
@@ -185,6 +190,21 @@ impl HandHistory {
                         ),
                     });
                 }
+            }
+        }
+        for (index, post) in fields.posts.iter().enumerate() {
+            let reason = if post.player.index() >= players {
+                Some(PostErrorReason::NoSuchPlayer(post.player.number() as u64))
+            } else if fields.posts[..index]
+                .iter()
+                .any(|p| p.player == post.player)
+            {
+                Some(PostErrorReason::Duplicate(post.player))
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                return Err(PhhErrorKind::BadPost { index, reason });
             }
         }
         for (key, _) in &fields.other {

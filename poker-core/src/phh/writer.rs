@@ -4,6 +4,7 @@ use core::fmt::Write as _;
 
 use super::amount::Amount;
 use super::model::{HandHistory, Label, StartingStack};
+use super::posts::POSTS_FIELD;
 use super::toml_value::{write_basic_string, write_key};
 
 impl HandHistory {
@@ -77,6 +78,19 @@ impl HandHistory {
         if let Some(names) = &f.players {
             line(out, "players", |o| {
                 list(names, o, |name, o| write_basic_string(name, o))
+            });
+        }
+        if !f.posts.is_empty() {
+            line(out, POSTS_FIELD, |o| {
+                list(&f.posts, o, |post, o| {
+                    o.push_str("{ player = ");
+                    write_basic_string(&post.player.to_string(), o);
+                    o.push_str(", live = ");
+                    write_amount(post.live, o);
+                    o.push_str(", dead = ");
+                    write_amount(post.dead, o);
+                    o.push_str(" }");
+                })
             });
         }
         for (key, value) in &f.other {

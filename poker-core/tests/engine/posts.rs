@@ -2,8 +2,8 @@
 //! against hand-computed pots and stacks, and every refusal typed.
 
 use poker_core::{
-    export, phh, Chips, Event, ExtraPost, ExtraPostError, Hand, HandConfig, OddChipRule, SeatSetup,
-    StartError, Variant,
+    export, phh, BettingStructure, Chips, Event, ExtraPost, ExtraPostError, Hand, HandConfig,
+    OddChipRule, SeatSetup, StartError, Variant, FIXED_LIMIT_BETS_PER_STREET_DEFAULT,
 };
 
 use crate::support::*;
@@ -251,17 +251,21 @@ fn exports_show_the_posts() {
     };
     let text = export::to_pokerstars(&hand, &header, &[], None).unwrap();
     assert!(text.contains("posts small & big blinds 3"), "{text}");
-    let phh = export::to_phh(&hand, None).unwrap().to_phh();
-    // Seat 2 is PHH player 3: its live part is a blind entry, its dead part an ante.
-    assert!(phh.contains("blinds_or_straddles = [1, 2, 2, 0]"), "{phh}");
-    assert!(phh.contains("antes = [0, 0, 1, 0]"), "{phh}");
-    // Our own PHH replay maps blinds and antes by position only, so it refuses such a
-    // file with a typed error rather than misreading it.
     let history = export::to_phh(&hand, None).unwrap();
-    assert!(matches!(
-        phh::replay(&history, OddChipRule::ChipByChipLeftOfButton),
-        Err(phh::ReplayError::UnsupportedForcedBets(_))
-    ));
+    let phh = history.to_phh();
+    // Seat 2 is PHH player 3: blinds stay those of the positions, the dead part is an
+    // ante as well, and `_posts` names both parts.
+    assert!(phh.contains("blinds_or_straddles = [1, 2, 0, 0]"), "{phh}");
+    assert!(phh.contains("antes = [0, 0, 1, 0]"), "{phh}");
+    assert!(
+        phh.contains(r#"_posts = [{ player = "p3", live = 2, dead = 1 }]"#),
+        "{phh}"
+    );
+    // The text reads back as the same hand and replays to the same stacks and events.
+    let reread = phh::HandHistory::parse(&phh).unwrap();
+    assert_eq!(reread, history);
+    let replayed = phh::replay(&reread, OddChipRule::ChipByChipLeftOfButton).unwrap();
+    assert_eq!(replayed.hand().events(), hand.events());
 }
 
 /// Random hands of every variant and structure with random extra posts: the engine's
@@ -272,6 +276,7 @@ fn random_hands_with_posts_pay_as_the_naive_settlement() {
     const HANDS: usize = 600;
     let mut rng = SplitMix64::new(0x5eed_0007);
     let mut with_posts = 0;
+    let mut exported = 0;
     for _ in 0..HANDS {
         let (config, seats, button, deck) = random_setup(&mut rng);
         let big = config.forced.big_blind.get();
@@ -319,6 +324,56 @@ fn random_hands_with_posts_pay_as_the_naive_settlement() {
             replay.apply(seat, action).unwrap();
         }
         assert_eq!(replay, hand);
+        exported_phh_replays_the_same(&hand, &mut exported);
     }
+    assert!(
+        exported > HANDS / 4,
+        "only {exported} hands went through PHH"
+    );
     assert!(with_posts > HANDS / 3, "only {with_posts} hands had posts");
+}
+
+/// The hand written as PHH text (games PHH has a code for), read back and replayed,
+/// gives the same posts and the same final stacks.
+fn exported_phh_replays_the_same(hand: &Hand, exported: &mut usize) {
+    // A heads-up button blind has no PHH entry of its own (the button's entry is the
+    // big blind's): a limit of the exporter, not of posts.
+    if hand.config().forced.button_blind.is_some() && hand.stacks().len() == 2 {
+        return;
+    }
+    // PHH has no field for a fixed-limit raise cap; replay uses the default one.
+    if let BettingStructure::FixedLimit { raise_cap, .. } = hand.config().game.betting {
+        if raise_cap != Some(FIXED_LIMIT_BETS_PER_STREET_DEFAULT) {
+            return;
+        }
+    }
+    let history = match export::to_phh(hand, None) {
+        Ok(history) => history,
+        Err(export::ExportError::UnsupportedGame) => return,
+        Err(other) => panic!("{other}"),
+    };
+    let text = history.to_phh();
+    let reread = phh::HandHistory::parse(&text).unwrap();
+    assert_eq!(reread, history, "{text}");
+    let replayed =
+        phh::replay(&reread, hand.config().odd_chips).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    // The replay seats players 0, 1, … in PHH order, so compare in that order.
+    assert_eq!(
+        replayed.matches_finishing_stacks(&reread),
+        Some(true),
+        "{text}"
+    );
+    let posted = |hand: &Hand| -> Vec<(u64, u64, bool)> {
+        hand.events()
+            .iter()
+            .filter_map(|e| match e {
+                Event::ExtraPosted {
+                    live, dead, all_in, ..
+                } => Some((live.get(), dead.get(), *all_in)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(posted(replayed.hand()), posted(hand), "{text}");
+    *exported += 1;
 }

@@ -63,6 +63,8 @@ pub(crate) struct EngineSetup {
     pub(crate) game: Game,
     pub(crate) forced: ForcedBets,
     pub(crate) stacks: Vec<Chips>,
+    /// Extra posts from `_posts`: (player index, live, dead).
+    pub(crate) posts: Vec<(usize, Chips, Chips)>,
     /// Amounts were multiplied by `10^chip_scale` to make them whole.
     pub(crate) chip_scale: u8,
 }
@@ -74,6 +76,7 @@ pub(crate) enum SetupError {
     AmountTooLarge,
     ForcedBets(UnsupportedForcedBets),
     HoleCardCount(usize),
+    PostNotInAntes(Player),
 }
 
 /// The smallest power of ten that makes every input amount of the hand whole.
@@ -87,6 +90,7 @@ fn chip_scale(history: &HandHistory) -> u8 {
             .into_iter()
             .flatten(),
     );
+    amounts.extend(f.posts.iter().flat_map(|post| [post.live, post.dead]));
     amounts.extend(f.starting_stacks.iter().filter_map(|s| match s {
         StartingStack::Chips(a) => Some(*a),
         StartingStack::Unknown => None,
@@ -184,9 +188,22 @@ pub(crate) fn engine_setup(history: &HandHistory) -> Result<EngineSetup, SetupEr
         let entry = if players == 2 { 1 - player } else { player };
         f.antes.get(entry).copied().unwrap_or(Amount::ZERO)
     };
-    let antes: Vec<Chips> = (0..players)
+    let mut antes: Vec<Chips> = (0..players)
         .map(|p| chips(ante_paid_by(p)))
         .collect::<Result<_, _>>()?;
+    // A post's dead part is counted in the poster's `antes` entry too (see
+    // `phh::PhhPost`); what is left must be the table's ante pattern.
+    let mut posts = Vec::with_capacity(f.posts.len());
+    for post in &f.posts {
+        let i = post.player.index();
+        let (live, dead) = (chips(post.live)?, chips(post.dead)?);
+        let rest = antes
+            .get(i)
+            .and_then(|ante| ante.checked_sub(dead))
+            .ok_or(SetupError::PostNotInAntes(post.player))?;
+        antes[i] = rest;
+        posts.push((i, live, dead));
+    }
     let big_blind_player = if players == 2 { 0 } else { 1 };
     let (ante, ante_kind) = if antes.iter().all(|a| a.is_zero()) {
         (Chips::ZERO, AnteKind::None)
@@ -230,6 +247,7 @@ pub(crate) fn engine_setup(history: &HandHistory) -> Result<EngineSetup, SetupEr
         game,
         forced,
         stacks,
+        posts,
         chip_scale: scale,
     })
 }

@@ -13,6 +13,11 @@
 //! fraction of a chip (a split by true division), the engine's integer result differs
 //! from it by design.
 //!
+//! Extra posts in the `_posts` user field (missed blinds; see
+//! [`PhhPost`](crate::phh::PhhPost)) start the hand with
+//! [`Hand::start_with_posts`](crate::Hand::start_with_posts); their dead parts are taken
+//! out of the posters' `antes` entries first, and the rest must be the table's antes.
+//!
 //! Rules the engine applies, not the file: forced bets are posted blind first, then
 //! antes (card-room order; PokerKit posts antes first, which only matters when a stack
 //! cannot cover both), and `ante_trimming_status` (a PokerKit setting) is ignored.
@@ -106,6 +111,9 @@ pub enum ReplayError {
     AmountTooLarge,
     /// The forced bets cannot be expressed as engine forced bets.
     UnsupportedForcedBets(UnsupportedForcedBets),
+    /// A `_posts` entry's dead part is more than the poster's `antes` entry, which must
+    /// count it (see [`PhhPost`](crate::phh::PhhPost)).
+    PostNotInAntes(Player),
     /// The hole-card count is not one the engine deals.
     UnsupportedHoleCardCount(usize),
     /// The recorded cards cannot come from one deck.
@@ -166,6 +174,10 @@ impl fmt::Display for ReplayError {
             ReplayError::UnknownStartingStack(p) => write!(f, "{p}'s starting stack is unknown"),
             ReplayError::AmountTooLarge => f.write_str("an amount is too large for the engine"),
             ReplayError::UnsupportedForcedBets(why) => write!(f, "unsupported forced bets: {why}"),
+            ReplayError::PostNotInAntes(p) => write!(
+                f,
+                "{p}'s dead post is more than their `antes` entry, which must include it"
+            ),
             ReplayError::UnsupportedHoleCardCount(n) => {
                 write!(f, "{n} hole cards are not supported")
             }

@@ -8,7 +8,7 @@ use super::{Replay, ReplayError};
 use crate::card::Card;
 use crate::dealing::DealingOrder;
 use crate::phh::{Amount, HandHistory, PhhAction, PhhCard, Player};
-use crate::{Action, Hand, HandConfig, OddChipRule, Seat, SeatSetup, SEATS_MAX};
+use crate::{Action, ExtraPost, Hand, HandConfig, OddChipRule, Seat, SeatSetup, SEATS_MAX};
 
 /// Replays `history` through the engine, splitting pots with `odd_chips`.
 ///
@@ -34,6 +34,7 @@ pub fn replay(history: &HandHistory, odd_chips: OddChipRule) -> Result<Replay, R
         SetupError::AmountTooLarge => ReplayError::AmountTooLarge,
         SetupError::ForcedBets(why) => ReplayError::UnsupportedForcedBets(why),
         SetupError::HoleCardCount(n) => ReplayError::UnsupportedHoleCardCount(n),
+        SetupError::PostNotInAntes(p) => ReplayError::PostNotInAntes(p),
     })?;
     if players > usize::from(SEATS_MAX) {
         return Err(ReplayError::TooManyPlayers(players));
@@ -75,8 +76,13 @@ pub fn replay(history: &HandHistory, odd_chips: OddChipRule) -> Result<Replay, R
         .zip(&setup.stacks)
         .map(|(&seat, &stack)| SeatSetup { seat, stack })
         .collect();
-    let (mut hand, _) =
-        Hand::start(config, &seat_setups, button, deck).map_err(ReplayError::Start)?;
+    let posts: Vec<ExtraPost> = setup
+        .posts
+        .iter()
+        .filter_map(|&(i, live, dead)| seats.get(i).map(|&seat| ExtraPost { seat, live, dead }))
+        .collect();
+    let (mut hand, _) = Hand::start_with_posts(config, &seat_setups, button, deck, &posts)
+        .map_err(ReplayError::Start)?;
 
     let mut board_recorded = 0usize;
     let mut skipped_checks = Vec::new();
