@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use poker_core::{Card, CardSet, EvalError, FastHand};
+use poker_core::{Card, CardSet, EvalError, FastHand, SevenCards};
 
 use crate::random_hands::HAND_SIZE;
 
@@ -20,6 +20,8 @@ pub(crate) trait Contender {
     type Prepared;
     /// Converts card indices (`rank * 4 + suit`) to the library's representation.
     fn prepare(hands: &[[u8; HAND_SIZE]]) -> Vec<Self::Prepared>;
+    /// Whether the contender has an enumeration-order run (`enumerate_all`).
+    const ENUMERATES: bool = true;
     /// Evaluates all C(52, 7) hands in nested-loop order, sharing partial hands.
     fn enumerate_all() -> u64;
     /// Builds and evaluates each prepared hand from scratch.
@@ -178,6 +180,50 @@ impl Contender for PokerCorePerCard {
 
     fn ordered_values(hands: &[[Card; HAND_SIZE]]) -> Vec<u32> {
         PokerCore::ordered_values(hands)
+    }
+}
+
+/// poker-core's validated seven-card hands: [`SevenCards`] are built (and checked for
+/// repeated cards) when the random hands are prepared, outside the timed loop, as the
+/// peers' hands are converted to their card representations there; the timed loop
+/// calls [`SevenCards::strength`], which adds up the seven cards' keys and looks the
+/// hand up with no check, the same work per hand as `pokers`' loop (which checks
+/// nothing). There is no enumeration-order run: that is what
+/// [`FastHand::for_each_completion`] is for.
+pub(crate) struct PokerCoreSevenCards;
+
+impl Contender for PokerCoreSevenCards {
+    const NAME: &'static str = "poker-core, SevenCards (checked when built, untimed)";
+    const ENUMERATES: bool = false;
+    type Prepared = SevenCards;
+
+    fn prepare(hands: &[[u8; HAND_SIZE]]) -> Vec<SevenCards> {
+        // The random hands are distinct cards, so every one is accepted; the agreement
+        // check in `main` would catch a missing hand through a length mismatch.
+        PokerCore::prepare(hands)
+            .into_iter()
+            .filter_map(|cards| SevenCards::new(cards).ok())
+            .collect()
+    }
+
+    fn enumerate_all() -> u64 {
+        0
+    }
+
+    #[inline(never)]
+    fn evaluate_random(hands: &[SevenCards]) -> u64 {
+        let Some(mut best) = poker_core::HandStrength::from_u32(0x0005_3210) else {
+            return 0;
+        };
+        for hand in hands {
+            let hand: &SevenCards = black_box(hand);
+            best = best.max(hand.strength());
+        }
+        u64::from(best.to_u32())
+    }
+
+    fn ordered_values(hands: &[SevenCards]) -> Vec<u32> {
+        hands.iter().map(|hand| hand.strength().to_u32()).collect()
     }
 }
 

@@ -12,7 +12,7 @@ mod random_hands;
 use std::hint::black_box;
 use std::time::Instant;
 
-use contenders::{Contender, PokerCore, PokerCorePerCard, Pokers, RsPoker};
+use contenders::{Contender, PokerCore, PokerCorePerCard, PokerCoreSevenCards, Pokers, RsPoker};
 use random_hands::{random_hands, HAND_SIZE};
 
 /// C(52, 7): every 7-card hand.
@@ -117,8 +117,10 @@ impl<C: Contender> Results<C> {
     }
 
     fn run_once(&mut self) {
-        self.enumeration
-            .push(measure(ALL_SEVEN_CARD_HANDS, C::enumerate_all));
+        if C::ENUMERATES {
+            self.enumeration
+                .push(measure(ALL_SEVEN_CARD_HANDS, C::enumerate_all));
+        }
         let hands = &self.hands;
         let evaluations = (hands.len() * RANDOM_PASSES) as f64;
         self.random.push(measure(evaluations, || {
@@ -128,12 +130,12 @@ impl<C: Contender> Results<C> {
         }));
     }
 
-    /// Median rates in enumeration and random order, by CPU time or wall clock.
-    fn medians(&self, clock: Clock) -> (f64, f64) {
-        (
-            median(self.enumeration.iter().map(clock).collect()),
-            median(self.random.iter().map(clock).collect()),
-        )
+    /// Median rates in enumeration order (if measured) and random order, by CPU time
+    /// or wall clock.
+    fn medians(&self, clock: Clock) -> (Option<f64>, f64) {
+        let enumeration =
+            C::ENUMERATES.then(|| median(self.enumeration.iter().map(clock).collect()));
+        (enumeration, median(self.random.iter().map(clock).collect()))
     }
 }
 
@@ -156,6 +158,7 @@ fn main() {
     let hands = random_hands(options.random_hands, RANDOM_SEED);
     let mut ours = Results::<PokerCore>::new(&hands);
     let mut ours_per_card = Results::<PokerCorePerCard>::new(&hands);
+    let mut ours_seven = Results::<PokerCoreSevenCards>::new(&hands);
     let mut pokers = Results::<Pokers>::new(&hands);
     let mut rs_poker = Results::<RsPoker>::new(&hands);
 
@@ -164,7 +167,8 @@ fn main() {
     let reference = PokerCore::ordered_values(&ours.hands);
     let agree_pokers = same_order(&reference, &Pokers::ordered_values(&pokers.hands));
     let agree_rs_poker = same_order(&reference, &RsPoker::ordered_values(&rs_poker.hands));
-    if !(agree_pokers && agree_rs_poker) {
+    let agree_seven = PokerCoreSevenCards::ordered_values(&ours_seven.hands) == reference;
+    if !(agree_pokers && agree_rs_poker && agree_seven) {
         eprintln!("evaluator-bench: the contenders disagree on the order of the random hands");
         std::process::exit(1);
     }
@@ -173,6 +177,7 @@ fn main() {
         eprintln!("run {}/{}", run + 1, options.runs);
         ours.run_once();
         ours_per_card.run_once();
+        ours_seven.run_once();
         pokers.run_once();
         rs_poker.run_once();
     }
@@ -189,6 +194,7 @@ fn main() {
         let rows = [
             (PokerCore::NAME, ours.medians(clock)),
             (PokerCorePerCard::NAME, ours_per_card.medians(clock)),
+            (PokerCoreSevenCards::NAME, ours_seven.medians(clock)),
             (Pokers::NAME, pokers.medians(clock)),
             (RsPoker::NAME, rs_poker.medians(clock)),
         ];
@@ -197,20 +203,33 @@ fn main() {
     }
 }
 
-/// The rates table and the ratio table (our two rows against each peer row).
-fn print_tables(rows: &[(&str, (f64, f64)); 4]) {
+/// Rows of the report: poker-core's three, then the two peers.
+const OUR_ROWS: usize = 3;
+type Row<'a> = (&'a str, (Option<f64>, f64));
+
+/// A rate, or a dash where none was measured.
+fn rate_cell(rate: Option<f64>) -> String {
+    rate.map_or("–".to_string(), |rate| format!("{rate:.0}"))
+}
+
+/// The rates table and the ratio table (each of our rows against each peer row).
+fn print_tables(rows: &[Row<'_>]) {
     println!("| evaluator | all 133,784,560 hands, enumeration order (M evals/s) | random hands (M evals/s) |");
     println!("|---|---:|---:|");
     for (name, (enumeration, random)) in rows {
-        println!("| {name} | {enumeration:.0} | {random:.0} |");
+        println!("| {name} | {} | {random:.0} |", rate_cell(*enumeration));
     }
     println!("\n| ratio | enumeration order | random order |");
     println!("|---|---:|---:|");
-    for (ours_name, (ours_enum, ours_random)) in &rows[..2] {
-        for (peer_name, (peer_enum, peer_random)) in &rows[2..] {
+    for (ours_name, (ours_enum, ours_random)) in &rows[..OUR_ROWS] {
+        for (peer_name, (peer_enum, peer_random)) in &rows[OUR_ROWS..] {
+            let enumeration = ours_enum
+                .zip(*peer_enum)
+                .map_or("–".to_string(), |(ours, peer)| {
+                    format!("{:.2}", ours / peer)
+                });
             println!(
-                "| {ours_name} / {peer_name} | {:.2} | {:.2} |",
-                ours_enum / peer_enum,
+                "| {ours_name} / {peer_name} | {enumeration} | {:.2} |",
                 ours_random / peer_random
             );
         }
