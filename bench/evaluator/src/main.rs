@@ -5,6 +5,10 @@
 //! neighbour hurts all of them alike) and the median is reported as markdown tables:
 //! first rates from the thread's CPU time (time the scheduler gives to other processes
 //! on a shared machine is not counted), then the same runs by the wall clock.
+//!
+//! `--profile-random NAME` (`poker-core`, `seven-cards`, `pokers` or `rs_poker`) times
+//! nothing: it evaluates the random hands once with that contender alone, inside
+//! `profile_random`, for an instruction count under callgrind (see the README).
 
 mod contenders;
 mod random_hands;
@@ -32,12 +36,18 @@ const RANDOM_SEED: u64 = 0x5EED_F00D;
 struct Options {
     runs: usize,
     random_hands: usize,
+    /// The contender to run once for a profiler, if any.
+    profile: Option<String>,
 }
+
+/// Names accepted by `--profile-random`.
+const PROFILE_NAMES: [&str; 4] = ["poker-core", "seven-cards", "pokers", "rs_poker"];
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         runs: DEFAULT_RUNS,
         random_hands: DEFAULT_RANDOM_HANDS,
+        profile: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -54,10 +64,17 @@ fn parse_options() -> Result<Options, String> {
         match flag.as_str() {
             "--runs" => options.runs = value(MAX_RUNS)?,
             "--random-hands" => options.random_hands = value(MAX_RANDOM_HANDS)?,
+            "--profile-random" => {
+                let name = args.next().unwrap_or_default();
+                if !PROFILE_NAMES.contains(&name.as_str()) {
+                    return Err(format!("--profile-random takes one of {PROFILE_NAMES:?}"));
+                }
+                options.profile = Some(name);
+            }
             _ => {
                 return Err(format!(
-                    "unknown argument {flag:?} (use --runs N, --random-hands N)"
-                ))
+                "unknown argument {flag:?} (use --runs N, --random-hands N, --profile-random NAME)"
+            ))
             }
         }
     }
@@ -139,6 +156,13 @@ impl<C: Contender> Results<C> {
     }
 }
 
+/// One pass of `C` over the prepared random hands, and nothing else: the function a
+/// profiler is pointed at (`callgrind --toggle-collect='*profile_random*'`).
+#[inline(never)]
+fn profile_random<C: Contender>(hands: &[C::Prepared]) -> u64 {
+    C::evaluate_random(black_box(hands))
+}
+
 /// Whether two evaluators order every adjacent pair of hands the same way.
 fn same_order(a: &[u32], b: &[u32]) -> bool {
     a.len() == b.len()
@@ -156,6 +180,18 @@ fn main() {
         }
     };
     let hands = random_hands(options.random_hands, RANDOM_SEED);
+    if let Some(name) = &options.profile {
+        let result = match name.as_str() {
+            "poker-core" => profile_random::<PokerCore>(&PokerCore::prepare(&hands)),
+            "seven-cards" => {
+                profile_random::<PokerCoreSevenCards>(&PokerCoreSevenCards::prepare(&hands))
+            }
+            "pokers" => profile_random::<Pokers>(&Pokers::prepare(&hands)),
+            _ => profile_random::<RsPoker>(&RsPoker::prepare(&hands)),
+        };
+        println!("{name}: best of {} random hands {result:#x}", hands.len());
+        return;
+    }
     let mut ours = Results::<PokerCore>::new(&hands);
     let mut ours_per_card = Results::<PokerCorePerCard>::new(&hands);
     let mut ours_seven = Results::<PokerCoreSevenCards>::new(&hands);
