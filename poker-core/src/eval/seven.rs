@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::{EvalError, FastHand, HandStrength};
-use crate::card::{Card, CardSet};
+use crate::card::Card;
 
 /// Cards in a [`SevenCards`].
 const SEVEN: usize = 7;
@@ -13,10 +13,11 @@ const SEVEN: usize = 7;
 ///
 /// The constructors reject a repeated card, so the value itself is the proof that the
 /// cards are distinct ("parse, don't validate"): [`strength`](Self::strength) cannot
-/// fail and does no checking, and is the fastest way to evaluate a hand that is
-/// evaluated more than once or whose cards come from a source already known to be
-/// distinct. [`evaluate`](super::evaluate) on a slice does the same work plus the
-/// checks, every time.
+/// fail and does no checking. Building one costs the same repeated-card test that
+/// [`evaluate`](super::evaluate) makes on every call, so building and evaluating once
+/// costs what `evaluate` does; the saving comes when the hands are built ahead of the
+/// time-critical work (a table of hands, an equity loop over stored hands) or a hand
+/// is evaluated more than once.
 ///
 /// ```
 /// use poker_core::{parse_cards, Category, EvalError, SevenCards};
@@ -44,11 +45,12 @@ pub struct SevenCards([Card; SEVEN]);
 impl SevenCards {
     /// The seven cards, or [`EvalError::DuplicateCard`] naming the first card that
     /// appears a second time.
+    #[inline]
     pub fn new(cards: [Card; SEVEN]) -> Result<SevenCards, EvalError> {
-        match CardSet::from_distinct(&cards) {
-            Ok(_) => Ok(SevenCards(cards)),
-            Err(card) => Err(EvalError::DuplicateCard(card)),
-        }
+        // The same per-card test as `evaluate` (the keys it also sums are unused here,
+        // so the compiler drops them); seven cards are never too many.
+        FastHand::from_cards(&cards)?;
+        Ok(SevenCards(cards))
     }
 
     /// Two hole cards and a five-card board, in that order; errors as for
