@@ -38,5 +38,5 @@ pub use engine::{
 };
 pub use eval::{
     evaluate, evaluate_low8, evaluate_omaha, evaluate_omaha_low8, evaluate_short_deck, Category,
-    EvalError, FastHand, HandStrength, LowStrength, ShortDeckStrength,
+    EvalError, FastHand, HandStrength, LowStrength, SevenCards, ShortDeckStrength,
 };

@@ -9,7 +9,9 @@ mod eval_support;
 
 use eval_support::{card, short_deck, standard_deck};
 use poker_core::eval::reference::{self, Straights};
-use poker_core::{evaluate, evaluate_short_deck, Card, Category, FastHand, HandStrength};
+use poker_core::{
+    evaluate, evaluate_short_deck, Card, Category, FastHand, HandStrength, SevenCards,
+};
 
 /// Per-category hand counts, indexed by `Category as usize`.
 type CategoryCounts = [u64; 9];
@@ -74,7 +76,7 @@ fn all_five_card_hands_match_reference_and_known_counts() {
 }
 
 #[test]
-fn all_seven_card_hands_have_known_counts() {
+fn all_seven_card_hands_have_known_counts_on_both_paths() {
     let deck = standard_deck();
     let mut counts: CategoryCounts = [0; 9];
     let mut distinct = StrengthSet::new();
@@ -94,6 +96,11 @@ fn all_seven_card_hands_have_known_counts() {
                                 let strength = hf.add_card(last).unwrap().strength().unwrap();
                                 counts[category_index(strength)] += 1;
                                 distinct.insert(strength);
+                                // The unchecked path of a validated hand agrees, hand by hand.
+                                let cards =
+                                    [deck[a], deck[b], deck[c], deck[d], deck[e], deck[f], last];
+                                let seven = SevenCards::new(cards).unwrap();
+                                assert_eq!(seven.strength(), strength);
                             }
                         }
                     }

@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use poker_core::{Card, CardSet, EvalError, FastHand};
+use poker_core::{Card, CardSet, EvalError, FastHand, SevenCards};
 
 use crate::random_hands::HAND_SIZE;
 
@@ -20,6 +20,8 @@ pub(crate) trait Contender {
     type Prepared;
     /// Converts card indices (`rank * 4 + suit`) to the library's representation.
     fn prepare(hands: &[[u8; HAND_SIZE]]) -> Vec<Self::Prepared>;
+    /// Whether the contender has an enumeration-order run (`enumerate_all`).
+    const ENUMERATES: bool = true;
     /// Evaluates all C(52, 7) hands in nested-loop order, sharing partial hands.
     fn enumerate_all() -> u64;
     /// Builds and evaluates each prepared hand from scratch.
@@ -181,6 +183,50 @@ impl Contender for PokerCorePerCard {
     }
 }
 
+/// poker-core's validated seven-card hands: [`SevenCards`] are built (and checked for
+/// repeated cards) when the random hands are prepared, outside the timed loop, as the
+/// peers' hands are converted to their card representations there; the timed loop
+/// calls [`SevenCards::strength`], which adds up the seven cards' keys and looks the
+/// hand up with no check, the same work per hand as `pokers`' loop (which checks
+/// nothing). There is no enumeration-order run: that is what
+/// [`FastHand::for_each_completion`] is for.
+pub(crate) struct PokerCoreSevenCards;
+
+impl Contender for PokerCoreSevenCards {
+    const NAME: &'static str = "poker-core, SevenCards (checked when built, untimed)";
+    const ENUMERATES: bool = false;
+    type Prepared = SevenCards;
+
+    fn prepare(hands: &[[u8; HAND_SIZE]]) -> Vec<SevenCards> {
+        // The random hands are distinct cards, so every one is accepted; the agreement
+        // check in `main` would catch a missing hand through a length mismatch.
+        PokerCore::prepare(hands)
+            .into_iter()
+            .filter_map(|cards| SevenCards::new(cards).ok())
+            .collect()
+    }
+
+    fn enumerate_all() -> u64 {
+        0
+    }
+
+    #[inline(never)]
+    fn evaluate_random(hands: &[SevenCards]) -> u64 {
+        let Some(mut best) = poker_core::HandStrength::from_u32(0x0005_3210) else {
+            return 0;
+        };
+        for hand in hands {
+            let hand: &SevenCards = black_box(hand);
+            best = best.max(hand.strength());
+        }
+        u64::from(best.to_u32())
+    }
+
+    fn ordered_values(hands: &[SevenCards]) -> Vec<u32> {
+        hands.iter().map(|hand| hand.strength().to_u32()).collect()
+    }
+}
+
 /// `pokers` 0.10: an OMPEval port; `Hand + CARDS[i]` then `evaluate()`.
 pub(crate) struct Pokers;
 
@@ -223,18 +269,20 @@ impl Contender for Pokers {
         u64::from(best)
     }
 
+    #[inline(never)]
     fn evaluate_random(hands: &[[u8; HAND_SIZE]]) -> u64 {
-        hands
-            .iter()
-            .map(|cards| {
-                let cards = black_box(cards);
-                let hand = cards.iter().fold(pokers::Hand::default(), |hand, &card| {
-                    hand + pokers::CARDS[usize::from(card)]
-                });
-                hand.evaluate()
-            })
-            .max()
-            .map_or(0, u64::from)
+        // Plain loops, like poker-core's: the same code whatever the inliner decides
+        // about closures.
+        let mut best = 0u16;
+        for cards in hands {
+            let cards: &[u8; HAND_SIZE] = black_box(cards);
+            let mut hand = pokers::Hand::default();
+            for &card in cards {
+                hand += pokers::CARDS[usize::from(card)];
+            }
+            best = best.max(hand.evaluate());
+        }
+        u64::from(best)
     }
 
     fn ordered_values(hands: &[[u8; HAND_SIZE]]) -> Vec<u32> {
@@ -295,19 +343,19 @@ impl Contender for RsPoker {
         u64::from(best.value_bits())
     }
 
+    #[inline(never)]
     fn evaluate_random(hands: &[[rs_poker::core::Card; HAND_SIZE]]) -> u64 {
         use rs_poker::core::SevenCardAccum;
-        hands
-            .iter()
-            .map(|cards| {
-                let cards = black_box(cards);
-                let hand = cards
-                    .iter()
-                    .fold(SevenCardAccum::new(), |hand, &card| hand + card);
-                hand.rank()
-            })
-            .max()
-            .map_or(0, |rank| u64::from(rank.value_bits()))
+        let mut best = SevenCardAccum::new().rank();
+        for cards in hands {
+            let cards: &[rs_poker::core::Card; HAND_SIZE] = black_box(cards);
+            let mut hand = SevenCardAccum::new();
+            for &card in cards {
+                hand += card;
+            }
+            best = best.max(hand.rank());
+        }
+        u64::from(best.value_bits())
     }
 
     fn ordered_values(hands: &[[rs_poker::core::Card; HAND_SIZE]]) -> Vec<u32> {

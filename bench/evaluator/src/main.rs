@@ -5,6 +5,10 @@
 //! neighbour hurts all of them alike) and the median is reported as markdown tables:
 //! first rates from the thread's CPU time (time the scheduler gives to other processes
 //! on a shared machine is not counted), then the same runs by the wall clock.
+//!
+//! `--profile-random NAME` (`poker-core`, `seven-cards`, `pokers` or `rs_poker`) times
+//! nothing: it evaluates the random hands once with that contender alone, inside
+//! `profile_random`, for an instruction count under callgrind (see the README).
 
 mod contenders;
 mod random_hands;
@@ -12,7 +16,7 @@ mod random_hands;
 use std::hint::black_box;
 use std::time::Instant;
 
-use contenders::{Contender, PokerCore, PokerCorePerCard, Pokers, RsPoker};
+use contenders::{Contender, PokerCore, PokerCorePerCard, PokerCoreSevenCards, Pokers, RsPoker};
 use random_hands::{random_hands, HAND_SIZE};
 
 /// C(52, 7): every 7-card hand.
@@ -32,12 +36,18 @@ const RANDOM_SEED: u64 = 0x5EED_F00D;
 struct Options {
     runs: usize,
     random_hands: usize,
+    /// The contender to run once for a profiler, if any.
+    profile: Option<String>,
 }
+
+/// Names accepted by `--profile-random`.
+const PROFILE_NAMES: [&str; 4] = ["poker-core", "seven-cards", "pokers", "rs_poker"];
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         runs: DEFAULT_RUNS,
         random_hands: DEFAULT_RANDOM_HANDS,
+        profile: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -54,10 +64,17 @@ fn parse_options() -> Result<Options, String> {
         match flag.as_str() {
             "--runs" => options.runs = value(MAX_RUNS)?,
             "--random-hands" => options.random_hands = value(MAX_RANDOM_HANDS)?,
+            "--profile-random" => {
+                let name = args.next().unwrap_or_default();
+                if !PROFILE_NAMES.contains(&name.as_str()) {
+                    return Err(format!("--profile-random takes one of {PROFILE_NAMES:?}"));
+                }
+                options.profile = Some(name);
+            }
             _ => {
                 return Err(format!(
-                    "unknown argument {flag:?} (use --runs N, --random-hands N)"
-                ))
+                "unknown argument {flag:?} (use --runs N, --random-hands N, --profile-random NAME)"
+            ))
             }
         }
     }
@@ -117,8 +134,10 @@ impl<C: Contender> Results<C> {
     }
 
     fn run_once(&mut self) {
-        self.enumeration
-            .push(measure(ALL_SEVEN_CARD_HANDS, C::enumerate_all));
+        if C::ENUMERATES {
+            self.enumeration
+                .push(measure(ALL_SEVEN_CARD_HANDS, C::enumerate_all));
+        }
         let hands = &self.hands;
         let evaluations = (hands.len() * RANDOM_PASSES) as f64;
         self.random.push(measure(evaluations, || {
@@ -128,13 +147,20 @@ impl<C: Contender> Results<C> {
         }));
     }
 
-    /// Median rates in enumeration and random order, by CPU time or wall clock.
-    fn medians(&self, clock: Clock) -> (f64, f64) {
-        (
-            median(self.enumeration.iter().map(clock).collect()),
-            median(self.random.iter().map(clock).collect()),
-        )
+    /// Median rates in enumeration order (if measured) and random order, by CPU time
+    /// or wall clock.
+    fn medians(&self, clock: Clock) -> (Option<f64>, f64) {
+        let enumeration =
+            C::ENUMERATES.then(|| median(self.enumeration.iter().map(clock).collect()));
+        (enumeration, median(self.random.iter().map(clock).collect()))
     }
+}
+
+/// One pass of `C` over the prepared random hands, and nothing else: the function a
+/// profiler is pointed at (`callgrind --toggle-collect='*profile_random*'`).
+#[inline(never)]
+fn profile_random<C: Contender>(hands: &[C::Prepared]) -> u64 {
+    C::evaluate_random(black_box(hands))
 }
 
 /// Whether two evaluators order every adjacent pair of hands the same way.
@@ -154,8 +180,21 @@ fn main() {
         }
     };
     let hands = random_hands(options.random_hands, RANDOM_SEED);
+    if let Some(name) = &options.profile {
+        let result = match name.as_str() {
+            "poker-core" => profile_random::<PokerCore>(&PokerCore::prepare(&hands)),
+            "seven-cards" => {
+                profile_random::<PokerCoreSevenCards>(&PokerCoreSevenCards::prepare(&hands))
+            }
+            "pokers" => profile_random::<Pokers>(&Pokers::prepare(&hands)),
+            _ => profile_random::<RsPoker>(&RsPoker::prepare(&hands)),
+        };
+        println!("{name}: best of {} random hands {result:#x}", hands.len());
+        return;
+    }
     let mut ours = Results::<PokerCore>::new(&hands);
     let mut ours_per_card = Results::<PokerCorePerCard>::new(&hands);
+    let mut ours_seven = Results::<PokerCoreSevenCards>::new(&hands);
     let mut pokers = Results::<Pokers>::new(&hands);
     let mut rs_poker = Results::<RsPoker>::new(&hands);
 
@@ -164,7 +203,8 @@ fn main() {
     let reference = PokerCore::ordered_values(&ours.hands);
     let agree_pokers = same_order(&reference, &Pokers::ordered_values(&pokers.hands));
     let agree_rs_poker = same_order(&reference, &RsPoker::ordered_values(&rs_poker.hands));
-    if !(agree_pokers && agree_rs_poker) {
+    let agree_seven = PokerCoreSevenCards::ordered_values(&ours_seven.hands) == reference;
+    if !(agree_pokers && agree_rs_poker && agree_seven) {
         eprintln!("evaluator-bench: the contenders disagree on the order of the random hands");
         std::process::exit(1);
     }
@@ -173,6 +213,7 @@ fn main() {
         eprintln!("run {}/{}", run + 1, options.runs);
         ours.run_once();
         ours_per_card.run_once();
+        ours_seven.run_once();
         pokers.run_once();
         rs_poker.run_once();
     }
@@ -189,6 +230,7 @@ fn main() {
         let rows = [
             (PokerCore::NAME, ours.medians(clock)),
             (PokerCorePerCard::NAME, ours_per_card.medians(clock)),
+            (PokerCoreSevenCards::NAME, ours_seven.medians(clock)),
             (Pokers::NAME, pokers.medians(clock)),
             (RsPoker::NAME, rs_poker.medians(clock)),
         ];
@@ -197,20 +239,33 @@ fn main() {
     }
 }
 
-/// The rates table and the ratio table (our two rows against each peer row).
-fn print_tables(rows: &[(&str, (f64, f64)); 4]) {
+/// Rows of the report: poker-core's three, then the two peers.
+const OUR_ROWS: usize = 3;
+type Row<'a> = (&'a str, (Option<f64>, f64));
+
+/// A rate, or a dash where none was measured.
+fn rate_cell(rate: Option<f64>) -> String {
+    rate.map_or("–".to_string(), |rate| format!("{rate:.0}"))
+}
+
+/// The rates table and the ratio table (each of our rows against each peer row).
+fn print_tables(rows: &[Row<'_>]) {
     println!("| evaluator | all 133,784,560 hands, enumeration order (M evals/s) | random hands (M evals/s) |");
     println!("|---|---:|---:|");
     for (name, (enumeration, random)) in rows {
-        println!("| {name} | {enumeration:.0} | {random:.0} |");
+        println!("| {name} | {} | {random:.0} |", rate_cell(*enumeration));
     }
     println!("\n| ratio | enumeration order | random order |");
     println!("|---|---:|---:|");
-    for (ours_name, (ours_enum, ours_random)) in &rows[..2] {
-        for (peer_name, (peer_enum, peer_random)) in &rows[2..] {
+    for (ours_name, (ours_enum, ours_random)) in &rows[..OUR_ROWS] {
+        for (peer_name, (peer_enum, peer_random)) in &rows[OUR_ROWS..] {
+            let enumeration = ours_enum
+                .zip(*peer_enum)
+                .map_or("–".to_string(), |(ours, peer)| {
+                    format!("{:.2}", ours / peer)
+                });
             println!(
-                "| {ours_name} / {peer_name} | {:.2} | {:.2} |",
-                ours_enum / peer_enum,
+                "| {ours_name} / {peer_name} | {enumeration} | {:.2} |",
                 ours_random / peer_random
             );
         }

@@ -330,6 +330,23 @@ impl FastHand {
         Ok(FastHand { key, mask })
     }
 
+    /// The hand holding `cards`, which the caller knows to be distinct (and at most
+    /// seven): no card is tested. Only [`SevenCards`](super::SevenCards) calls this,
+    /// whose constructor has already rejected repeats. Only the keys are needed
+    /// unless the hand has a flush, so the compiler reads the card bits on that path
+    /// alone.
+    #[inline(always)]
+    pub(super) fn from_distinct_cards<const N: usize>(cards: &[Card; N]) -> FastHand {
+        let mut key = SUIT_COUNTER_BIAS;
+        let mut mask = 0;
+        for &card in cards {
+            let code = card_code(card);
+            key = key.wrapping_add(code.key);
+            mask |= code.bit;
+        }
+        FastHand { key, mask }
+    }
+
     /// Number of cards in the hand.
     #[inline]
     pub const fn len(self) -> usize {

@@ -11,14 +11,20 @@
 //! breakdown. [`reference`](mod@reference) is a slow evaluator written to be obviously
 //! correct; the tests check that both give the same [`HandStrength`] for every 5-card
 //! hand and for every table entry that a hand of 5 to 7 cards can reach.
+//!
+//! [`SevenCards`] is seven cards whose distinctness was checked when the value was
+//! built, so evaluating it does no checking at all; [`evaluate`] checks its slice every
+//! time.
 
 mod fast;
 mod low;
 mod omaha;
 pub mod reference;
+mod seven;
 pub mod tables;
 
 pub use fast::FastHand;
+pub use seven::SevenCards;
 
 use core::cmp::Ordering;
 use core::fmt;
