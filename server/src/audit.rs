@@ -308,11 +308,8 @@ pub(crate) fn append(
 ) -> Result<u64, AuditError> {
     let fields = fields.encode()?;
     let head: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (seq, prev) = match head {
         None => (1u64, GENESIS_HASH),
@@ -329,18 +326,18 @@ pub(crate) fn append(
     };
     let hash = entry_hash(&prev, seq, at.as_secs(), kind.as_str(), &fields);
     let db_seq = i64::try_from(seq).map_err(|_| StoreError::Corrupt("audit sequence".into()))?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, kind, fields, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        (
-            db_seq,
-            at.as_secs(),
-            kind.as_str(),
-            fields,
-            prev.as_slice(),
-            hash.as_slice(),
-        ),
-    )?;
+    )?
+    .execute((
+        db_seq,
+        at.as_secs(),
+        kind.as_str(),
+        fields,
+        prev.as_slice(),
+        hash.as_slice(),
+    ))?;
     Ok(seq)
 }
 

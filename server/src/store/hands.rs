@@ -118,20 +118,20 @@ fn settle_hand(conn: &Connection, settlement: &HandSettlement) -> Result<Receipt
         expected,
         got: settlement.hand_no,
     })?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO hand_records
              (table_id, hand_no, record, record_hash, prev_hash, transaction_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        (
-            settlement.table.as_str(),
-            hand_no,
-            settlement.record.as_slice(),
-            settlement.record_hash.as_slice(),
-            settlement.prev_hash.as_ref().map(|hash| hash.as_slice()),
-            receipt.transaction.get(),
-            UnixTime::now().as_secs(),
-        ),
-    )?;
+    )?
+    .execute((
+        settlement.table.as_str(),
+        hand_no,
+        settlement.record.as_slice(),
+        settlement.record_hash.as_slice(),
+        settlement.prev_hash.as_ref().map(|hash| hash.as_slice()),
+        receipt.transaction.get(),
+        UnixTime::now().as_secs(),
+    ))?;
     Ok(receipt)
 }
 
@@ -187,13 +187,11 @@ impl Store {
         self.run_grouped(move |tx| {
             let receipt = settle_hand(tx, &settlement)?;
             // The hand is over: it no longer needs recovering.
-            tx.execute(
-                "DELETE FROM open_hands WHERE table_id = ?1 AND hand_no = ?2",
-                (
+            tx.prepare_cached("DELETE FROM open_hands WHERE table_id = ?1 AND hand_no = ?2")?
+                .execute((
                     settlement.table.as_str(),
                     i64::try_from(settlement.hand_no).unwrap_or(i64::MAX),
-                ),
-            )?;
+                ))?;
             Ok(receipt)
         })
         .await
@@ -286,20 +284,20 @@ impl Store {
     ) -> Result<(), StoreError> {
         // Grouped: every table saves after every step, so these share commits.
         self.run_grouped_to(durability, move |conn| {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT OR REPLACE INTO open_hands
                      (table_id, hand_no, server_seed, announcement, commitments, reveals, actions)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                (
-                    table.as_str(),
-                    i64::try_from(hand.hand_no).unwrap_or(i64::MAX),
-                    hand.server_seed.as_slice(),
-                    hand.announcement.as_slice(),
-                    hand.commitments.as_deref(),
-                    hand.reveals.as_slice(),
-                    hand.actions.as_slice(),
-                ),
-            )?;
+            )?
+            .execute((
+                table.as_str(),
+                i64::try_from(hand.hand_no).unwrap_or(i64::MAX),
+                hand.server_seed.as_slice(),
+                hand.announcement.as_slice(),
+                hand.commitments.as_deref(),
+                hand.reveals.as_slice(),
+                hand.actions.as_slice(),
+            ))?;
             Ok(())
         })
         .await
@@ -346,10 +344,8 @@ impl Store {
     /// Forgets the hand in play at `table` (after it was voided without a record).
     pub async fn clear_open_hand(&self, table: TableId) -> Result<(), StoreError> {
         self.run(move |conn| {
-            conn.execute(
-                "DELETE FROM open_hands WHERE table_id = ?1",
-                [table.as_str()],
-            )?;
+            conn.prepare_cached("DELETE FROM open_hands WHERE table_id = ?1")?
+                .execute([table.as_str()])?;
             Ok(())
         })
         .await

@@ -87,10 +87,10 @@ pub(super) fn create_player_account(
     conn: &Connection,
     account: AccountId,
 ) -> Result<LedgerAccountId, StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO ledger_accounts (kind, account_id, created_at) VALUES ('player', ?1, ?2)",
-        (account.get(), UnixTime::now().as_secs()),
-    )?;
+    )?
+    .execute((account.get(), UnixTime::now().as_secs()))?;
     Ok(LedgerAccountId::from_raw(conn.last_insert_rowid()))
 }
 
@@ -120,11 +120,11 @@ fn open_session_account(
     if let Some(id) = session_account(conn, table, account)? {
         return Ok(id);
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO ledger_accounts (kind, account_id, table_id, created_at)
          VALUES ('table_session', ?1, ?2, ?3)",
-        (account.get(), table.as_str(), UnixTime::now().as_secs()),
-    )?;
+    )?
+    .execute((account.get(), table.as_str(), UnixTime::now().as_secs()))?;
     Ok(LedgerAccountId::from_raw(conn.last_insert_rowid()))
 }
 
@@ -242,16 +242,16 @@ pub(super) fn post(
         new_balances.push((entry.account, balance));
     }
 
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO ledger_transactions (idempotency_key, kind, fingerprint, created_at)
          VALUES (?1, ?2, ?3, ?4)",
-        (
-            key.as_str(),
-            kind.as_str(),
-            print.as_slice(),
-            UnixTime::now().as_secs(),
-        ),
-    )?;
+    )?
+    .execute((
+        key.as_str(),
+        kind.as_str(),
+        print.as_slice(),
+        UnixTime::now().as_secs(),
+    ))?;
     let transaction = TransactionId::from_raw(conn.last_insert_rowid());
     let mut insert_entry = conn.prepare_cached(
         "INSERT INTO ledger_entries (transaction_id, account_id, delta) VALUES (?1, ?2, ?3)",

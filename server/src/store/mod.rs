@@ -41,6 +41,9 @@ use crate::limits::STORE_QUEUE_MAX;
 /// shell, say) before failing.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
 
+/// Prepared statements the connection keeps for reuse.
+const STATEMENT_CACHE_CAPACITY: usize = 64;
+
 /// A unit of work for the database thread.
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
@@ -283,6 +286,8 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "busy_timeout", BUSY_TIMEOUT_MS)?;
+    // Hot statements are prepared once and reused (`prepare_cached`), not parsed per call.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     schema::migrate(&mut conn)?;
     Ok(conn)
 }
