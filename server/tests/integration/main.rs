@@ -11,4 +11,5 @@ mod reconnect;
 mod seating;
 mod support;
 mod table_errors;
+mod table_settings;
 mod tls;
