@@ -120,6 +120,27 @@ mod tests {
     }
 
     #[test]
+    fn a_config_file_table_overrides_and_another_keeps_the_server_wide_rules() {
+        let layer: crate::config::ConfigLayer = toml::from_str(
+            "time_bank_secs = 12\nseat_keep_secs = 90\n\
+             [[tables]]\nname = \"own\"\nnumber = 1\ngame = \"nlhe\"\nblinds = [1, 2]\n\
+             seats = 6\nbuy_in = [40, 400]\ntime_bank_secs = 0\ndisconnect_graces = 7\n\
+             [[tables]]\nname = \"shared\"\nnumber = 2\ngame = \"plo\"\nblinds = [1, 2]\n\
+             seats = 6\nbuy_in = [40, 400]\n",
+        )
+        .expect("valid TOML");
+        let config = crate::config::Config::from_layer(layer).expect("valid");
+        let [own, shared] = config.tables() else {
+            panic!("two tables");
+        };
+        assert_eq!(own.presence().time_bank(), Duration::ZERO);
+        assert_eq!(own.presence().graces_per_window(), 7);
+        assert_eq!(own.presence().seat_keep(), Duration::from_secs(90));
+        assert_eq!(shared.presence(), config.presence());
+        assert_eq!(shared.presence().time_bank(), Duration::from_secs(12));
+    }
+
+    #[test]
     fn values_beyond_the_limits_are_refused_naming_the_table() {
         let server_wide = PresenceRules::default();
         for bad in [
