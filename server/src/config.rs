@@ -37,6 +37,8 @@ use crate::limits::{
 use crate::rate::Rate;
 use crate::table::{PresenceRules, TableConfig, TableGame};
 
+mod table_overrides;
+
 /// Address the server listens on by default: loopback only, for a reverse proxy in front
 /// (listen publicly with TLS configured; see `docs/deployment.md`).
 pub const ADDR_DEFAULT: SocketAddr =
@@ -250,7 +252,17 @@ fn millis(duration: Duration) -> u64 {
 /// commit_window_ms = 10000
 /// reveal_window_ms = 10000
 /// hand_pause_ms = 2000
+/// # optional: this table's time bank and disconnection rules, overriding the
+/// # server-wide settings of the same names
+/// time_bank_secs = 60
+/// time_bank_refill_secs = 10
+/// disconnect_grace_secs = 45
+/// seat_keep_secs = 300
+/// disconnect_graces = 5
+/// disconnect_grace_window_hands = 100
 /// ```
+///
+/// The admin API's `POST /api/v1/admin/tables` takes the same fields as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
@@ -279,12 +291,35 @@ pub struct TableSpec {
     /// Pause between hands in milliseconds [default: 2000].
     #[serde(default)]
     pub hand_pause_ms: Option<u64>,
+    /// This table's time bank in seconds [default: the server's `time_bank_secs`].
+    #[serde(default)]
+    pub time_bank_secs: Option<u64>,
+    /// Seconds added back to the bank per hand [default: the server's `time_bank_refill_secs`].
+    #[serde(default)]
+    pub time_bank_refill_secs: Option<u64>,
+    /// Disconnect grace in seconds [default: the server's `disconnect_grace_secs`].
+    #[serde(default)]
+    pub disconnect_grace_secs: Option<u64>,
+    /// Seconds a disconnected player keeps the seat [default: the server's `seat_keep_secs`].
+    #[serde(default)]
+    pub seat_keep_secs: Option<u64>,
+    /// Disconnect graces per window [default: the server's `disconnect_graces`].
+    #[serde(default)]
+    pub disconnect_graces: Option<u32>,
+    /// The grace window in hands [default: the server's `disconnect_grace_window_hands`].
+    #[serde(default)]
+    pub disconnect_grace_window_hands: Option<u64>,
 }
 
 impl TableSpec {
-    /// The checked table, with `action_clock` and its seed windows and pause (the defaults
-    /// unless given).
-    pub(crate) fn build(&self, action_clock: Duration) -> Result<TableConfig, ConfigError> {
+    /// The checked table, with `action_clock`, its seed windows and pause (the defaults
+    /// unless given) and its time bank and disconnection rules (`server_wide`'s unless
+    /// overridden, see `config/table_overrides.rs`).
+    pub(crate) fn build(
+        &self,
+        action_clock: Duration,
+        server_wide: &PresenceRules,
+    ) -> Result<TableConfig, ConfigError> {
         let invalid = |reason: String| ConfigError::Table {
             name: self.name.clone(),
             reason,
@@ -337,9 +372,10 @@ impl TableSpec {
                 )
                 .map_err(|e| invalid(e.to_string()))
         })
-        .map(|table| match self.sit_out_hands_max {
-            Some(hands) => table.with_sit_out_hands_max(hands),
-            None => table,
+        .and_then(|table| {
+            Ok(table
+                .with_sit_out_hands_max(self.sit_out_hands()?)
+                .with_presence(self.presence_rules(server_wide)?))
         })
     }
 }
@@ -772,18 +808,17 @@ impl Config {
             ACTION_CLOCK_MAX.as_secs(),
         )?;
         let action_clock = Duration::from_secs(action_clock);
+        let presence = presence_rules(&layer)?;
         let tables = match &layer.tables {
-            None => TableConfig::defaults(action_clock),
+            None => TableConfig::defaults(action_clock)
+                .into_iter()
+                .map(|table| table.with_presence(presence))
+                .collect(),
             Some(specs) => specs
                 .iter()
-                .map(|spec| spec.build(action_clock))
+                .map(|spec| spec.build(action_clock, &presence))
                 .collect::<Result<Vec<_>, _>>()?,
         };
-        let presence = presence_rules(&layer)?;
-        let tables = tables
-            .into_iter()
-            .map(|table| table.with_presence(presence))
-            .collect::<Vec<_>>();
         check_unique(&tables)?;
         let connection_limits = connection_limits(&layer, max_connections)?;
         let tls = match (layer.tls_cert, layer.tls_key) {

@@ -104,6 +104,9 @@ pub const RECORDS_PAGE_MAX: u64 = 100;
 /// Hands a player may sit out before being stood up with their chips returned (per table,
 /// `TableConfig::with_sit_out_hands_max`, or `sit_out_hands_max` in a `[[tables]]` entry).
 pub const SIT_OUT_HANDS_MAX_DEFAULT: u32 = 30;
+/// Largest configurable `sit_out_hands_max` (per table): a seat may be held without playing
+/// for at most this many hands.
+pub const SIT_OUT_HANDS_MAX_LIMIT: u32 = 1_000;
 
 /// Events one table keeps for clients that resume after a dropped connection; a client
 /// further behind gets a snapshot instead. Each entry holds the public text and, for hole

@@ -17,6 +17,7 @@ use crate::admin::bans::{BanError, BAN_DURATION_MAX_SECS, BAN_REASON_BYTES_MAX};
 use crate::admin::wire::{
     AuditCheckBody, AuditEntryBody, AuditPageBody, BanBody, BanRequestBody, BansBody,
     BroadcastBody, BroadcastSentBody, DrainBody, KickBody, KickedBody, StatusBody, TableBody,
+    TablesBody,
 };
 use crate::admin::{BanTarget, Notice, BROADCAST_MESSAGE_BYTES_MAX};
 use crate::audit::{AuditError, AuditFields, AuditKind, AUDIT_PAGE_MAX};
@@ -121,6 +122,11 @@ pub(super) fn routes(
         .and(with.clone())
         .and(json_body())
         .then(|(state, tables), spec| respond(create_table(state, tables, spec)));
+    let list_tables = warp::path!("tables")
+        .and(warp::get())
+        .and(no_body())
+        .and(with.clone())
+        .then(|(_, tables)| respond(list_tables(tables)));
     let close = warp::path!("tables" / String)
         .and(warp::delete())
         .and(no_body())
@@ -176,6 +182,8 @@ pub(super) fn routes(
         status
             .or(create)
             .unify()
+            .or(list_tables)
+            .unify()
             .or(close)
             .unify()
             .or(kick)
@@ -219,6 +227,12 @@ async fn status(state: AppState, tables: Tables) -> Result<reply::Json, ApiError
             .map(|t| t.config().name().as_str().to_owned())
             .collect(),
         ws_connections: state.metrics().ws_connections(),
+    }))
+}
+
+async fn list_tables(tables: Tables) -> Result<reply::Json, ApiError> {
+    Ok(reply::json(&TablesBody {
+        tables: tables.iter().map(|t| TableBody::from(t.config())).collect(),
     }))
 }
 

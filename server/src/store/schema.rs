@@ -158,6 +158,24 @@ const MIGRATIONS: &[&str] = &[
         closed_at   INTEGER
     ) STRICT;
     "#,
+    // Version 4: the rest of a created table's settings, as given (NULL: not given, so the
+    // default or the server-wide setting applies), so a restart reopens it exactly.
+    r#"
+    ALTER TABLE created_tables ADD COLUMN sit_out_hands_max INTEGER CHECK (sit_out_hands_max >= 0);
+    ALTER TABLE created_tables ADD COLUMN commit_window_ms INTEGER CHECK (commit_window_ms >= 0);
+    ALTER TABLE created_tables ADD COLUMN reveal_window_ms INTEGER CHECK (reveal_window_ms >= 0);
+    ALTER TABLE created_tables ADD COLUMN hand_pause_ms INTEGER CHECK (hand_pause_ms >= 0);
+    ALTER TABLE created_tables ADD COLUMN time_bank_secs INTEGER CHECK (time_bank_secs >= 0);
+    ALTER TABLE created_tables ADD COLUMN time_bank_refill_secs INTEGER
+        CHECK (time_bank_refill_secs >= 0);
+    ALTER TABLE created_tables ADD COLUMN disconnect_grace_secs INTEGER
+        CHECK (disconnect_grace_secs >= 0);
+    ALTER TABLE created_tables ADD COLUMN seat_keep_secs INTEGER CHECK (seat_keep_secs >= 0);
+    ALTER TABLE created_tables ADD COLUMN disconnect_graces INTEGER
+        CHECK (disconnect_graces >= 0);
+    ALTER TABLE created_tables ADD COLUMN disconnect_grace_window_hands INTEGER
+        CHECK (disconnect_grace_window_hands >= 0);
+    "#,
 ];
 
 /// Brings the schema up to the newest version this server knows.

@@ -119,6 +119,8 @@ pub(super) struct Table {
     replay: ReplayBuffer,
     /// Where the blinds were in the last hand announced, while a game is running.
     last_blinds: Option<BlindSeats>,
+    /// The button, blinds and debts before the last announcement (`seating_requests.rs`).
+    blinds_before: Option<seating_requests::BlindsBefore>,
     /// Why, once known (`store_failed`), and the hand whose record failed, for the
     /// `table_halted` event.
     halt_reason: Option<(&'static str, Option<u64>)>,
@@ -227,6 +229,7 @@ impl Table {
             presence: Presence::new(config.seats(), *config.presence()),
             replay: ReplayBuffer::new(REPLAY_BUFFER_EVENTS_MAX, REPLAY_BUFFER_BYTES_MAX),
             last_blinds: None,
+            blinds_before: None,
             halt_reason: None,
             halt_flag: HaltFlag::default(),
             config,
@@ -1119,8 +1122,7 @@ impl Table {
                 .unwrap_or(serde_json::Value::Null),
             commit_window_ms: millis(self.config.commit_window()),
         };
-        self.button = Some(button);
-        self.record_blinds(&plan);
+        self.record_blinds(no, &plan);
         self.hand = Some(HandState {
             no,
             session,
@@ -1173,7 +1175,11 @@ impl Table {
             .session
             .void_missing_reveals(self.state.key(), previous)
         {
-            Ok(record) => self.store_record(no, record, &current.seats, &[]).await,
+            Ok(record) => {
+                self.store_record(no, record, &current.seats, &[]).await;
+                // Nothing was dealt or posted: as if the hand had not been announced.
+                self.restore_blinds(no);
+            }
             Err(err) => {
                 tracing::error!(%err, "voiding a hand");
                 self.halted = true;

@@ -97,8 +97,9 @@ impl Tables {
                 );
                 continue;
             }
-            let config = match spec.build(state.config().action_clock()) {
-                Ok(config) => config.with_presence(*state.config().presence()),
+            let config = match spec.build(state.config().action_clock(), state.config().presence())
+            {
+                Ok(config) => config,
                 Err(err) => {
                     tracing::error!(table = spec.name, %err, "a created table is invalid");
                     continue;
@@ -130,16 +131,15 @@ impl Tables {
             .map(|other| other.name().as_str().to_owned())
     }
 
-    /// Creates, records (with an audit entry) and opens a table with `spec`'s settings and
-    /// the server's action clock.
+    /// Creates, records (with an audit entry) and opens a table with `spec`'s settings, the
+    /// server's action clock, and the server's time bank and disconnection rules where
+    /// `spec` does not override them.
     pub async fn create(
         &self,
         state: &AppState,
         spec: TableSpec,
     ) -> Result<TableConfig, CreateTableError> {
-        let config = spec
-            .build(state.config().action_clock())?
-            .with_presence(*state.config().presence());
+        let config = spec.build(state.config().action_clock(), state.config().presence())?;
         let _creating = self.creating.lock().await;
         if self.len() >= TABLES_MAX {
             return Err(CreateTableError::TooMany);

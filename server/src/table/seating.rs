@@ -17,6 +17,14 @@ pub(crate) enum SeatingChange {
     SatIn,
 }
 
+/// What [`SeatState::hand_announced`] changed, kept until the hand is dealt so a hand
+/// voided before the deal can be undone ([`SeatState::undo_announcement`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AnnouncedChange {
+    owed_before: Owed,
+    counted_sat_out: bool,
+}
+
 /// One occupant's status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct SeatState {
@@ -134,7 +142,8 @@ impl SeatState {
 
     /// A hand was announced. A seat dealt in has paid (or, in the big blind, no longer
     /// owes) what it owed; a seat left out owes the blinds that passed it and, if sitting
-    /// out, has sat out one more hand. `fresh_game` forgives every debt.
+    /// out, has sat out one more hand. `fresh_game` forgives every debt. Returns what it
+    /// changed, for [`SeatState::undo_announcement`].
     pub(crate) fn hand_announced(
         &mut self,
         seat: u8,
@@ -142,7 +151,11 @@ impl SeatState {
         previous: Option<BlindSeats>,
         now: BlindSeats,
         fresh_game: bool,
-    ) {
+    ) -> AnnouncedChange {
+        let mut change = AnnouncedChange {
+            owed_before: self.owed,
+            counted_sat_out: false,
+        };
         if dealt || fresh_game {
             self.owed = Owed::default();
         }
@@ -150,7 +163,20 @@ impl SeatState {
             self.owed = missed(self.owed, seat, previous.filter(|_| !fresh_game), now);
             if self.sitting_out {
                 self.hands_sat_out = self.hands_sat_out.saturating_add(1);
+                change.counted_sat_out = true;
             }
+        }
+        change
+    }
+
+    /// The hand announced with `change` was voided before the deal (a missing seed
+    /// reveal): nobody posted anything and no blind passed anyone, so the debts are what
+    /// they were and the hand does not count as one sat out. (Requests between the
+    /// announcement and the void change only the sit-out flags, which are kept.)
+    pub(crate) fn undo_announcement(&mut self, change: AnnouncedChange) {
+        self.owed = change.owed_before;
+        if change.counted_sat_out && self.sitting_out {
+            self.hands_sat_out = self.hands_sat_out.saturating_sub(1);
         }
     }
 
@@ -211,6 +237,45 @@ mod tests {
         assert!(!state.sat_out_too_long(0));
         state.hand_announced(3, true, Some(third), first, false);
         assert_eq!(state.owes(), "none");
+    }
+
+    #[test]
+    fn a_hand_voided_before_the_deal_leaves_debts_and_counts_as_they_were() {
+        let first = BlindSeats { small: 1, big: 2 };
+        let second = BlindSeats { small: 2, big: 4 };
+        // Dealt in owing both: the announcement settles the debt, the void restores it.
+        let mut back = SeatState::new_player(true, false);
+        back.owed = Owed {
+            small: true,
+            big: true,
+        };
+        let before = back;
+        let change = back.hand_announced(3, true, Some(first), second, false);
+        assert_eq!(back.owes(), "none");
+        back.undo_announcement(change);
+        assert_eq!(back, before);
+        // Left out while sitting out: the blind that passed and the hand counted go away.
+        let mut away = SeatState::default();
+        assert_eq!(away.sit_out(false), Ok(SeatingChange::SatOut));
+        let before = away;
+        let change = away.hand_announced(3, false, Some(first), second, false);
+        assert_eq!((away.owes(), away.hands_sat_out), ("big", 1));
+        away.undo_announcement(change);
+        assert_eq!(away, before);
+        // A fresh game's forgiveness is undone too.
+        let mut owing = SeatState::new_player(true, false);
+        let change = owing.hand_announced(3, false, None, first, true);
+        assert_eq!(owing.owes(), "none");
+        owing.undo_announcement(change);
+        assert_eq!(owing.owes(), "big");
+        // Coming back in between keeps the player in.
+        let mut comes_back = SeatState::default();
+        assert_eq!(comes_back.sit_out(false), Ok(SeatingChange::SatOut));
+        let change = comes_back.hand_announced(3, false, Some(first), second, false);
+        assert_eq!(comes_back.sit_in(false), Ok(SeatingChange::SatIn));
+        comes_back.undo_announcement(change);
+        assert!(!comes_back.sitting_out());
+        assert_eq!((comes_back.owes(), comes_back.hands_sat_out), ("none", 0));
     }
 
     #[test]

@@ -13,5 +13,6 @@ mod reconnect;
 mod seating;
 mod support;
 mod table_errors;
+mod table_settings;
 mod tls;
 mod websocket_limits;

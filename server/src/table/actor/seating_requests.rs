@@ -1,12 +1,27 @@
 //! The table task's side of sitting out: the `sit_out`, `sit_out_next_hand` and `sit_in`
-//! requests, pending sit-outs and the sit-out limit between hands, and the blinds each
-//! seat comes to owe when a hand is announced. The rules themselves are in
+//! requests, pending sit-outs and the sit-out limit between hands, the blinds each seat
+//! comes to owe when a hand is announced, and taking that back when the hand is voided
+//! before the deal. The rules themselves are in
 //! `table/seating.rs` and `table/missed_blinds.rs`; this is where the table applies them.
 
 use super::{refuse, Player, Refusal, Table};
-use crate::table::missed_blinds::HandPlan;
-use crate::table::seating::{SeatState, SeatingChange};
+use crate::accounts::AccountId;
+use crate::table::missed_blinds::{BlindSeats, HandPlan};
+use crate::table::seating::{AnnouncedChange, SeatState, SeatingChange};
 use crate::ws::messages::{RejectCode, WireEvent};
+
+/// Where the button, the blinds and each seat's debts stood before a hand's announcement,
+/// so the hand can be taken back if it is voided before the deal (like a misdeal in a card
+/// room: no blind was posted, so the same button deals again and every debt stands).
+#[derive(Debug)]
+pub(super) struct BlindsBefore {
+    hand: u64,
+    button: Option<u8>,
+    last_blinds: Option<BlindSeats>,
+    /// Each occupant's change, with the account, so a seat taken by someone else since is
+    /// left alone.
+    seats: Vec<(u8, AccountId, AnnouncedChange)>,
+}
 
 impl Table {
     /// `sit_out`, `sit_out_next_hand` and `sit_in`: applies `change` to the caller's seat and
@@ -73,23 +88,52 @@ impl Table {
         }
     }
 
-    /// A hand was announced under `plan`: seats dealt in have paid what they owed, seats
-    /// left out owe the blinds that passed them.
-    pub(super) fn record_blinds(&mut self, plan: &HandPlan) {
+    /// Hand `hand` was announced under `plan`: the button moves, seats dealt in have paid
+    /// what they owed, seats left out owe the blinds that passed them. What was there
+    /// before is kept for [`Table::restore_blinds`].
+    pub(super) fn record_blinds(&mut self, hand: u64, plan: &HandPlan) {
         let previous = self.last_blinds;
+        let mut changes = Vec::with_capacity(self.seats.len());
         for (seat, slot) in (0u8..).zip(self.seats.iter_mut()) {
             if let Some(occupant) = slot.as_mut() {
                 let dealt = plan.dealt.contains(&seat);
-                occupant.seating.hand_announced(
+                let change = occupant.seating.hand_announced(
                     seat,
                     dealt,
                     previous,
                     plan.blinds,
                     plan.fresh_game,
                 );
+                changes.push((seat, occupant.account, change));
             }
         }
+        self.blinds_before = Some(BlindsBefore {
+            hand,
+            button: self.button,
+            last_blinds: previous,
+            seats: changes,
+        });
+        self.button = Some(plan.button);
         self.last_blinds = Some(plan.blinds);
+    }
+
+    /// Hand `hand` was voided before the deal: the button, the blinds and the debts go back
+    /// to where they were before its announcement.
+    pub(super) fn restore_blinds(&mut self, hand: u64) {
+        let Some(before) = self.blinds_before.take().filter(|b| b.hand == hand) else {
+            return;
+        };
+        self.button = before.button;
+        self.last_blinds = before.last_blinds;
+        for (seat, account, change) in before.seats {
+            let slot = self
+                .seats
+                .get_mut(usize::from(seat))
+                .and_then(Option::as_mut);
+            if let Some(occupant) = slot.filter(|o| o.account == account) {
+                occupant.seating.undo_announcement(change);
+            }
+        }
     }
 
     /// Fewer than two players can be dealt: the game stops and every debt is forgiven.
