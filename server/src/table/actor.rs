@@ -31,6 +31,7 @@ use crate::limits::{
 };
 use crate::state::AppState;
 use crate::store::{Durability, HandSettlement, OpenHand};
+use crate::table::departed_debts::DepartedDebts;
 use crate::ws::messages::WireHalt;
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
@@ -126,6 +127,8 @@ pub(super) struct Table {
     halt_reason: Option<(&'static str, Option<u64>)>,
     /// The halt as listings and snapshots show it, set with the `table_halted` event.
     halt_flag: HaltFlag,
+    /// Missed blinds of players who left owing them (`departed_debts.rs`).
+    departed_debts: DepartedDebts,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -232,6 +235,7 @@ impl Table {
             blinds_before: None,
             halt_reason: None,
             halt_flag: HaltFlag::default(),
+            departed_debts: DepartedDebts::default(),
             config,
             state,
         };
@@ -757,13 +761,19 @@ impl Table {
             .ok_or_else(|| refuse(RejectCode::Internal, "no session after buy-in"))?;
         let stack = store.ledger_balance(session).await.map_err(internal)?;
         let stack = u64::try_from(stack).map_err(internal)?;
+        let game_running = self.last_blinds.is_some();
+        let mut seating = SeatState::new_player(game_running, wait_for_big_blind);
+        let earlier = self.departed_debts.take(player.account, Instant::now());
+        if game_running {
+            seating.owe_also(earlier);
+        }
         self.seats[usize::from(seat)] = Some(Occupant {
             account: player.account,
             name: player.name.clone(),
             session,
             stack,
             leaving: false,
-            seating: SeatState::new_player(self.last_blinds.is_some(), wait_for_big_blind),
+            seating,
         });
         self.presence.seated(seat, player.account);
         let status = self.seats[usize::from(seat)]
@@ -829,6 +839,8 @@ impl Table {
             }
         }
         self.presence.vacated(seat);
+        self.departed_debts
+            .remember(occupant.account, occupant.seating.owed(), Instant::now());
         self.emit(
             WireEvent::Left {
                 seat,

@@ -50,6 +50,17 @@ impl SeatState {
         }
     }
 
+    /// What the player owes now.
+    pub(crate) fn owed(&self) -> Owed {
+        self.owed
+    }
+
+    /// Adds blinds the player still owed from an earlier stay at the table.
+    pub(crate) fn owe_also(&mut self, earlier: Owed) {
+        self.owed.small |= earlier.small;
+        self.owed.big |= earlier.big;
+    }
+
     /// Whether the player sits out.
     pub(crate) fn sitting_out(&self) -> bool {
         self.sitting_out

@@ -754,3 +754,58 @@ async fn a_player_away_while_the_blinds_pass_owes_them_on_coming_back() {
     verified_records(&client, &alice.token).await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_and_sitting_down_again_keeps_the_missed_blinds_owed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start_server(dir.path(), 1000).await;
+    let client = server.client();
+    let mut alice = sit(&client, "alice", 0).await;
+    let mut bob = sit(&client, "bob", 2).await;
+    let mut carol = sit(&client, "carol", 4).await;
+    let all = |e: &Value| dealt(e) == [0, 2, 4];
+    let (seq, _) = announcement_where(&mut alice.conn, 0, all, |_| true).await;
+
+    // Carol sits out until the blinds have passed her seat: she owes both.
+    assert_eq!(carol.conn.code(json!({"type": "sit_out"})).await, "ack");
+    let (mut after, _) = event_after(&mut carol.conn, "sat_out", seq).await;
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, _) = event_after(&mut alice.conn, "hand_announced", after).await;
+        after = seq;
+        if status_of(&mut alice.conn, 4, seq).await["owes"] == "both" {
+            break;
+        }
+    }
+    assert_eq!(status_of(&mut alice.conn, 4, after).await["owes"], "both");
+
+    // She leaves and sits straight back down (another seat): a newcomer would owe only a
+    // big blind, but her debt follows her.
+    assert_eq!(carol.conn.code(json!({"type": "leave"})).await, "ack");
+    alice
+        .conn
+        .next(|m| m["event"]["kind"] == "left" && m["event"]["seat"] == 4)
+        .await;
+    let answer = carol
+        .conn
+        .code(json!({"type": "sit", "seat": 5, "buy_in": BUY_IN}))
+        .await;
+    assert_eq!(answer, "ack");
+    let (seated, event) = event_after(&mut alice.conn, "seated", after).await;
+    assert_eq!(event["seat"], 5);
+    assert_eq!(event["owes"], "both", "{event}");
+
+    // A newcomer at the same running game owes only the big blind.
+    let mut dave = sit(&client, "dave", 1).await;
+    let (_, event) = event_after(&mut alice.conn, "seated", seated).await;
+    assert_eq!(event["seat"], 1);
+    assert_eq!(event["owes"], "big", "{event}");
+
+    everyone_leaves(
+        &mut [&mut alice, &mut bob, &mut carol, &mut dave],
+        &[0, 2, 5, 1],
+    )
+    .await;
+    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
+    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    server.stop().await;
+}
