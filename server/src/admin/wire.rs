@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditEntry, AuditReport, AuditValue};
 use crate::table::TableConfig;
+use crate::ws::messages::WireHalt;
 
 use super::{Ban, BanTarget};
 
@@ -17,6 +18,19 @@ pub struct StatusBody {
     pub tables: Vec<String>,
     /// WebSocket connections open now.
     pub ws_connections: u64,
+    /// The open tables that halted after a server-side failure (they deal again only after
+    /// a restart), with why.
+    pub halted: Vec<HaltedTableBody>,
+}
+
+/// A halted table in `GET /admin/status`.
+#[derive(Debug, Serialize)]
+pub struct HaltedTableBody {
+    /// Name.
+    pub table: String,
+    /// Why, and the hand in play (or whose record failed), as its `table_halted` event said.
+    #[serde(flatten)]
+    pub halt: WireHalt,
 }
 
 /// A table as the admin API shows it.

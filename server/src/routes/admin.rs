@@ -16,8 +16,8 @@ use crate::accounts::Username;
 use crate::admin::bans::{BanError, BAN_DURATION_MAX_SECS, BAN_REASON_BYTES_MAX};
 use crate::admin::wire::{
     AuditCheckBody, AuditEntryBody, AuditPageBody, BanBody, BanRequestBody, BansBody,
-    BroadcastBody, BroadcastSentBody, DrainBody, KickBody, KickedBody, StatusBody, TableBody,
-    TablesBody,
+    BroadcastBody, BroadcastSentBody, DrainBody, HaltedTableBody, KickBody, KickedBody, StatusBody,
+    TableBody, TablesBody,
 };
 use crate::admin::{BanTarget, Notice, BROADCAST_MESSAGE_BYTES_MAX};
 use crate::audit::{AuditError, AuditFields, AuditKind, AUDIT_PAGE_MAX};
@@ -227,6 +227,15 @@ async fn status(state: AppState, tables: Tables) -> Result<reply::Json, ApiError
             .map(|t| t.config().name().as_str().to_owned())
             .collect(),
         ws_connections: state.metrics().ws_connections(),
+        halted: tables
+            .iter()
+            .filter_map(|t| {
+                t.halted().map(|halt| HaltedTableBody {
+                    table: t.config().name().as_str().to_owned(),
+                    halt,
+                })
+            })
+            .collect(),
     }))
 }
 

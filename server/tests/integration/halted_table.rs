@@ -1,7 +1,8 @@
 //! A halted table is visible to clients that arrive after its `table_halted` event: the
 //! table lists (REST and `list_tables`) and a new watcher's snapshot say it halted and why,
-//! and `/metrics` counts it. The database is made to refuse hand records (an SQLite trigger,
-//! standing in for a full or failing disk), so the first hand's record cannot be stored.
+//! the admin status lists it, and `/metrics` counts it. The database is made to refuse hand
+//! records (an SQLite trigger, standing in for a full or failing disk), so the first hand's
+//! record cannot be stored.
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use crate::table_errors::Conn;
 
 const PASSWORD: &str = "correct horse battery";
 const TABLE: &str = "t-nlhe";
+const ADMIN: &str = "admin-token-for-halt-tests-0123456789abcdef";
 
 /// A table whose hands play themselves on short clocks: seeds are server-generated after
 /// the commit window and every action is a time-out.
@@ -50,6 +52,7 @@ async fn a_halted_table_is_listed_and_watched_as_halted() {
         ConfigLayer {
             // The halted hand never ends; shutdown need not wait for it.
             drain_grace_secs: Some(0),
+            admin_token: Some(ADMIN.parse().expect("a valid admin token")),
             ..ConfigLayer::default()
         },
     )
@@ -58,6 +61,8 @@ async fn a_halted_table_is_listed_and_watched_as_halted() {
     let server = TestServer::start_with(config).await;
     let client = server.client();
 
+    let status = client.get("/api/v1/admin/status", Some(ADMIN)).await;
+    assert_eq!(status.body["halted"], json!([]), "{status:?}");
     let listed = client.get("/api/v1/tables", None).await;
     assert_eq!(listed.status, 200, "{listed:?}");
     assert_eq!(
@@ -111,6 +116,13 @@ async fn a_halted_table_is_listed_and_watched_as_halted() {
     let listed = client.get("/api/v1/tables", None).await;
     assert_eq!(listed.body["tables"][0]["halted"], halt, "{listed:?}");
     assert_eq!(listed.body["tables"][0]["table"], TABLE);
+    // And the operator's status.
+    let status = client.get("/api/v1/admin/status", Some(ADMIN)).await;
+    assert_eq!(
+        status.body["halted"],
+        json!([{"table": TABLE, "reason": "store_failed", "hand": 1}]),
+        "{status:?}"
+    );
 
     drop((players, late));
     server.stop().await;
