@@ -104,12 +104,12 @@ pub const RECORDS_PAGE_MAX: u64 = 100;
 /// Hands a player may sit out before being stood up with their chips returned (per table,
 /// `TableConfig::with_sit_out_hands_max`, or `sit_out_hands_max` in a `[[tables]]` entry).
 pub const SIT_OUT_HANDS_MAX_DEFAULT: u32 = 30;
-/// How long a table remembers the missed blinds of a player who left owing them: sitting
-/// down again within this time brings the debt back (`table/departed_debts.rs`).
-pub const DEPARTED_DEBT_MEMORY: Duration = Duration::from_secs(60 * 60);
-/// Most departed players whose missed blinds one table remembers; the oldest is forgotten
-/// first.
-pub const DEPARTED_DEBTS_MAX: usize = 256;
+/// How long a table remembers a player who left (the blinds they owed, the chips they left
+/// with): sitting down again within this time brings the debt back and buys in for at least
+/// those chips (`table/departures.rs`).
+pub const DEPARTURE_MEMORY: Duration = Duration::from_secs(60 * 60);
+/// Most departed players one table remembers; the oldest is forgotten first.
+pub const DEPARTURES_MAX: usize = 256;
 /// Largest configurable `sit_out_hands_max` (per table): a seat may be held without playing
 /// for at most this many hands.
 pub const SIT_OUT_HANDS_MAX_LIMIT: u32 = 1_000;

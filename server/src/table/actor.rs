@@ -31,7 +31,7 @@ use crate::limits::{
 };
 use crate::state::AppState;
 use crate::store::{Durability, HandSettlement, OpenHand};
-use crate::table::departed_debts::DepartedDebts;
+use crate::table::departures::{Departure, Departures};
 use crate::ws::messages::WireHalt;
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
@@ -127,8 +127,8 @@ pub(super) struct Table {
     halt_reason: Option<(&'static str, Option<u64>)>,
     /// The halt as listings and snapshots show it, set with the `table_halted` event.
     halt_flag: HaltFlag,
-    /// Missed blinds of players who left owing them (`departed_debts.rs`).
-    departed_debts: DepartedDebts,
+    /// Blinds owed and chips taken by players who left (`departures.rs`).
+    departures: Departures,
 }
 
 /// Opens a table: see [`Table::open`].
@@ -235,7 +235,7 @@ impl Table {
             blinds_before: None,
             halt_reason: None,
             halt_flag: HaltFlag::default(),
-            departed_debts: DepartedDebts::default(),
+            departures: Departures::default(),
             config,
             state,
         };
@@ -728,12 +728,25 @@ impl Table {
                 "too many watchers at this table",
             ));
         }
-        if !(self.config.buy_in_min()..=self.config.buy_in_max()).contains(&buy_in) {
+        // A player back soon after leaving buys in for at least what they left with.
+        let departure = self.departures.of(player.account, Instant::now());
+        let buy_in_min = self
+            .config
+            .buy_in_min()
+            .max(departure.stack.min(self.config.buy_in_max()));
+        if !(buy_in_min..=self.config.buy_in_max()).contains(&buy_in) {
+            let why = if buy_in_min > self.config.buy_in_min() {
+                format!(
+                    " (you left this table with {} chips within the hour)",
+                    departure.stack
+                )
+            } else {
+                String::new()
+            };
             return Err(refuse(
                 RejectCode::BuyInOutOfRange,
                 format!(
-                    "buy-in must be {}..={}",
-                    self.config.buy_in_min(),
+                    "buy-in must be {buy_in_min}..={}{why}",
                     self.config.buy_in_max()
                 ),
             ));
@@ -763,10 +776,10 @@ impl Table {
         let stack = u64::try_from(stack).map_err(internal)?;
         let game_running = self.last_blinds.is_some();
         let mut seating = SeatState::new_player(game_running, wait_for_big_blind);
-        let earlier = self.departed_debts.take(player.account, Instant::now());
         if game_running {
-            seating.owe_also(earlier);
+            seating.owe_also(departure.owed);
         }
+        self.departures.returned(player.account);
         self.seats[usize::from(seat)] = Some(Occupant {
             account: player.account,
             name: player.name.clone(),
@@ -839,8 +852,14 @@ impl Table {
             }
         }
         self.presence.vacated(seat);
-        self.departed_debts
-            .remember(occupant.account, occupant.seating.owed(), Instant::now());
+        self.departures.remember(
+            occupant.account,
+            Departure {
+                owed: occupant.seating.owed(),
+                stack: occupant.stack,
+            },
+            Instant::now(),
+        );
         self.emit(
             WireEvent::Left {
                 seat,

@@ -13,7 +13,7 @@
 //!   pot) — or by waiting until the big blind reaches them, which clears the debt;
 //! * a new player at a running game owes a big blind: post it, or wait for the big blind;
 //! * a player who left owing blinds and sits down again soon owes them again
-//!   (`departed_debts.rs`), not just a newcomer's big blind;
+//!   (`departures.rs`), not just a newcomer's big blind;
 //! * nobody posts extra in the small-blind seat: a player who owes and would sit there
 //!   waits a hand (next hand they are on the button or in the big blind);
 //! * when fewer than two players could be dealt, the game has stopped: when it starts

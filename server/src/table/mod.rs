@@ -15,7 +15,7 @@
 mod actor;
 mod clock_bank;
 pub mod config;
-mod departed_debts;
+mod departures;
 mod dynamic;
 pub mod halt;
 mod missed_blinds;

@@ -756,7 +756,7 @@ async fn a_player_away_while_the_blinds_pass_owes_them_on_coming_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn leaving_and_sitting_down_again_keeps_the_missed_blinds_owed() {
+async fn leaving_and_sitting_down_again_keeps_the_blinds_owed_and_the_stack_left_with() {
     let dir = tempfile::tempdir().expect("temp dir");
     let server = start_server(dir.path(), 1000).await;
     let client = server.client();
@@ -779,15 +779,26 @@ async fn leaving_and_sitting_down_again_keeps_the_missed_blinds_owed() {
     assert_eq!(status_of(&mut alice.conn, 4, after).await["owes"], "both");
 
     // She leaves and sits straight back down (another seat): a newcomer would owe only a
-    // big blind, but her debt follows her.
+    // big blind, but her debt follows her; and she buys in for at least what she left
+    // with (a newcomer's minimum is 40).
     assert_eq!(carol.conn.code(json!({"type": "leave"})).await, "ack");
-    alice
+    let left = alice
         .conn
         .next(|m| m["event"]["kind"] == "left" && m["event"]["seat"] == 4)
         .await;
+    let cashed_out = left["event"]["cashed_out"].as_u64().expect("chips");
+    assert!(
+        cashed_out > 40,
+        "sitting out cost her at most 3 chips: {left}"
+    );
+    let short = carol
+        .conn
+        .code(json!({"type": "sit", "seat": 5, "buy_in": cashed_out - 1}))
+        .await;
+    assert_eq!(short, "buy_in_out_of_range");
     let answer = carol
         .conn
-        .code(json!({"type": "sit", "seat": 5, "buy_in": BUY_IN}))
+        .code(json!({"type": "sit", "seat": 5, "buy_in": cashed_out.min(400)}))
         .await;
     assert_eq!(answer, "ack");
     let (seated, event) = event_after(&mut alice.conn, "seated", after).await;

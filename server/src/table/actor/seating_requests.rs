@@ -139,7 +139,7 @@ impl Table {
     /// Fewer than two players can be dealt: the game stops and every debt is forgiven.
     pub(super) fn game_stopped(&mut self) {
         self.last_blinds = None;
-        self.departed_debts.clear();
+        self.departures.game_stopped();
         for occupant in self.seats.iter_mut().flatten() {
             occupant.seating.game_stopped();
         }
