@@ -176,21 +176,10 @@ async fn connection(
                 // Everything already queued goes out with one flush (one write to the socket),
                 // not one each: a table sends several events per action. The queue bounds the
                 // batch; the write timeout bounds how long a client that stopped reading holds it.
-                // A table queues an action's events for all its watchers in one go, but this
-                // task may wake on the other core after the first of them: yielding once lets
-                // the table finish, so the rest join this write instead of costing one each.
                 let batch = async {
                     sink.feed(socket::text(&text)).await?;
-                    let mut yielded = false;
-                    loop {
-                        match outgoing.try_recv() {
-                            Ok(text) => sink.feed(socket::text(&text)).await?,
-                            Err(_) if !yielded => {
-                                yielded = true;
-                                tokio::task::yield_now().await;
-                            }
-                            Err(_) => break,
-                        }
+                    while let Ok(text) = outgoing.try_recv() {
+                        sink.feed(socket::text(&text)).await?;
                     }
                     sink.flush().await
                 };
