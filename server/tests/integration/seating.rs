@@ -180,6 +180,28 @@ async fn status_of(conn: &mut Conn, seat: u64, after: u64) -> Value {
         .expect("the seat is in the snapshot")
 }
 
+/// Hand announcements after `after` until `seat` owes both blinds (at most
+/// `HANDS_WAITED_MAX`); `each` checks every announcement and the seat's status after it.
+/// Returns the last announcement's sequence number.
+async fn until_owing_both(
+    conn: &mut Conn,
+    seat: u64,
+    mut after: u64,
+    each: impl Fn(&Value, &Value),
+) -> u64 {
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, event) = event_after(conn, "hand_announced", after).await;
+        after = seq;
+        let status = status_of(conn, seat, seq).await;
+        each(&event, &status);
+        if status["owes"] == "both" {
+            break;
+        }
+    }
+    assert_eq!(status_of(conn, seat, after).await["owes"], "both");
+    after
+}
+
 /// Every record of the table verifies as one chain; returns them.
 async fn verified_records(client: &Client, token: &str) -> Vec<fairness::SignedHandRecord> {
     let key = client.get("/api/v1/server-key", None).await;
@@ -241,18 +263,11 @@ async fn missed_blinds_are_posted_or_waited_for_and_every_record_verifies() {
     );
     let without_carol = |e: &Value| !dealt(e).contains(&4);
     // The blinds pass her seat: she comes to owe both.
-    let mut after = seq;
-    for _ in 0..HANDS_WAITED_MAX {
-        let (seq, event) = event_after(&mut carol.conn, "hand_announced", after).await;
-        assert!(without_carol(&event), "{event}");
-        after = seq;
-        let status = status_of(&mut carol.conn, 4, seq).await;
+    let after = until_owing_both(&mut carol.conn, 4, seq, |event, status| {
+        assert!(without_carol(event), "{event}");
         assert_eq!(status["sitting_out"], true);
-        if status["owes"] == "both" {
-            break;
-        }
-    }
-    assert_eq!(status_of(&mut carol.conn, 4, after).await["owes"], "both");
+    })
+    .await;
     // She comes back when the next hand would put her neither in the small nor in the
     // big blind, so she posts: 2 live, 1 dead. (Only a hand still in play counts: the
     // client may read announcements late.)
@@ -704,18 +719,12 @@ async fn a_player_away_while_the_blinds_pass_owes_them_on_coming_back() {
         .next(|m| m["event"]["kind"] == "player_status" && m["event"]["seat"] == 5)
         .await;
     assert_eq!(away["event"]["connected"], false);
-    let mut after = away["seq"].as_u64().expect("seq").max(seq);
-    for _ in 0..HANDS_WAITED_MAX {
-        let (seq, event) = event_after(&mut alice.conn, "hand_announced", after).await;
-        assert!(!dealt(&event).contains(&5), "{event}");
-        after = seq;
-        let status = status_of(&mut alice.conn, 5, seq).await;
+    let away_since = away["seq"].as_u64().expect("seq").max(seq);
+    let after = until_owing_both(&mut alice.conn, 5, away_since, |event, status| {
+        assert!(!dealt(event).contains(&5), "{event}");
         assert_eq!(status["sitting_out"], false, "away is not sitting out");
-        if status["owes"] == "both" {
-            break;
-        }
-    }
-    assert_eq!(status_of(&mut alice.conn, 5, after).await["owes"], "both");
+    })
+    .await;
 
     // He comes back when the next hand would put him neither in the small nor in the big
     // blind, and is dealt in by posting both: 2 live, 1 dead.
@@ -768,15 +777,8 @@ async fn leaving_and_sitting_down_again_keeps_the_blinds_owed_and_the_stack_left
 
     // Carol sits out until the blinds have passed her seat: she owes both.
     assert_eq!(carol.conn.code(json!({"type": "sit_out"})).await, "ack");
-    let (mut after, _) = event_after(&mut carol.conn, "sat_out", seq).await;
-    for _ in 0..HANDS_WAITED_MAX {
-        let (seq, _) = event_after(&mut alice.conn, "hand_announced", after).await;
-        after = seq;
-        if status_of(&mut alice.conn, 4, seq).await["owes"] == "both" {
-            break;
-        }
-    }
-    assert_eq!(status_of(&mut alice.conn, 4, after).await["owes"], "both");
+    let (sat_out, _) = event_after(&mut carol.conn, "sat_out", seq).await;
+    let after = until_owing_both(&mut alice.conn, 4, sat_out, |_, _| {}).await;
 
     // She leaves and sits straight back down (another seat): a newcomer would owe only a
     // big blind, but her debt follows her; and she buys in for at least what she left
