@@ -9,8 +9,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use hyper::Method;
 use poker_server::config::ConfigLayer;
-use poker_server::ledger::TableId;
-use poker_server::table::{PresenceRules, TableConfig, TableGame};
+use poker_server::table::PresenceRules;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -18,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::{config_in, Client, TestServer};
+use crate::support::{config_in, holdem_table, Client, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
 const ADMIN: &str = "admin-token-for-tests-0123456789abcdef";
@@ -37,24 +36,9 @@ fn admin_layer() -> ConfigLayer {
 
 /// A server with the admin API and one fast hold'em table.
 async fn start(dir: &Path) -> TestServer {
-    let table = TableConfig::new(
-        TableId::parse(TABLE).expect("name"),
-        1,
-        TableGame::NoLimitHoldem,
-        (1, 2),
-        6,
-        (40, 400),
-    )
-    .expect("table")
-    .with_clocks(CLOCK, CLOCK, CLOCK, Duration::ZERO)
-    .expect("clocks")
     // No time bank: a silent player's turn ends with the action clock, well inside
     // RECEIVE_TIMEOUT.
-    .with_presence(
-        PresenceRules::default()
-            .with_time_bank(Duration::ZERO, Duration::ZERO)
-            .expect("no bank"),
-    );
+    let table = holdem_table(TABLE, (CLOCK, CLOCK, CLOCK), PresenceRules::default());
     let config = config_in(dir, admin_layer())
         .with_tables(vec![table])
         .expect("tables");

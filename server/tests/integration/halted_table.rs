@@ -7,11 +7,10 @@
 use std::time::Duration;
 
 use poker_server::config::ConfigLayer;
-use poker_server::ledger::TableId;
-use poker_server::table::{PresenceRules, TableConfig, TableGame};
+use poker_server::table::{PresenceRules, TableConfig};
 use serde_json::json;
 
-use crate::support::{config_in, TestServer};
+use crate::support::{config_in, holdem_table, TestServer};
 use crate::table_errors::Conn;
 
 const PASSWORD: &str = "correct horse battery";
@@ -21,26 +20,14 @@ const ADMIN: &str = "admin-token-for-halt-tests-0123456789abcdef";
 /// A table whose hands play themselves on short clocks: seeds are server-generated after
 /// the commit window and every action is a time-out.
 fn fast_table() -> TableConfig {
-    TableConfig::new(
-        TableId::parse(TABLE).expect("name"),
-        1,
-        TableGame::NoLimitHoldem,
-        (1, 2),
-        6,
-        (40, 400),
-    )
-    .expect("table")
-    .with_clocks(
-        Duration::from_millis(150),
-        Duration::from_millis(100),
-        Duration::from_secs(5),
-        Duration::ZERO,
-    )
-    .expect("clocks")
-    .with_presence(
-        PresenceRules::default()
-            .with_time_bank(Duration::ZERO, Duration::ZERO)
-            .expect("no bank"),
+    holdem_table(
+        TABLE,
+        (
+            Duration::from_millis(150),
+            Duration::from_millis(100),
+            Duration::from_secs(5),
+        ),
+        PresenceRules::default(),
     )
 }
 

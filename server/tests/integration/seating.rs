@@ -9,11 +9,10 @@ use std::time::Duration;
 
 use fairness::{verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode, SignedHandRecord};
 use poker_server::config::ConfigLayer;
-use poker_server::ledger::TableId;
-use poker_server::table::{PresenceRules, TableConfig, TableGame};
+use poker_server::table::PresenceRules;
 use serde_json::{json, Value};
 
-use crate::support::{config_in, Client, TestServer};
+use crate::support::{config_in, holdem_table, Client, TestServer};
 use crate::table_errors::Conn;
 
 const PASSWORD: &str = "correct horse battery";
@@ -43,29 +42,12 @@ async fn start_table(
     reveal_window: Duration,
     presence: PresenceRules,
 ) -> TestServer {
-    let table = TableConfig::new(
-        TableId::parse(TABLE).expect("name"),
-        1,
-        TableGame::NoLimitHoldem,
-        (1, 2),
-        6,
-        (40, 400),
+    let table = holdem_table(
+        TABLE,
+        (Duration::from_millis(150), commit_window, reveal_window),
+        presence,
     )
-    .expect("table")
-    .with_clocks(
-        Duration::from_millis(150),
-        commit_window,
-        reveal_window,
-        Duration::ZERO,
-    )
-    .expect("clocks")
-    .with_sit_out_hands_max(sit_out_hands_max)
-    // No time bank: silent players' turns end with the 150 ms action clock.
-    .with_presence(
-        presence
-            .with_time_bank(Duration::ZERO, Duration::ZERO)
-            .expect("no bank"),
-    );
+    .with_sit_out_hands_max(sit_out_hands_max);
     let config = config_in(dir, ConfigLayer::default())
         .with_tables(vec![table])
         .expect("tables");

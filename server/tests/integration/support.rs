@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -10,14 +11,43 @@ use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
 use poker_server::config::{Config, ConfigLayer};
+use poker_server::ledger::TableId;
 use poker_server::limits::RATE_MAX;
 use poker_server::store::StoreError;
+use poker_server::table::{PresenceRules, TableConfig, TableGame};
 use poker_server::App;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+/// The tests' usual table: 1/2 no-limit hold'em named `name` (table number 1), six seats,
+/// buy-in 40..=400, with these clocks `(action, seed commit, seed reveal)`, no pause between
+/// hands, and `presence` without its time bank, so a silent player's turn ends with the
+/// action clock.
+pub(crate) fn holdem_table(
+    name: &str,
+    (action, commit, reveal): (Duration, Duration, Duration),
+    presence: PresenceRules,
+) -> TableConfig {
+    TableConfig::new(
+        TableId::parse(name).expect("name"),
+        1,
+        TableGame::NoLimitHoldem,
+        (1, 2),
+        6,
+        (40, 400),
+    )
+    .expect("table")
+    .with_clocks(action, commit, reveal, Duration::ZERO)
+    .expect("clocks")
+    .with_presence(
+        presence
+            .with_time_bank(Duration::ZERO, Duration::ZERO)
+            .expect("no bank"),
+    )
+}
 
 /// A server running in this process.
 pub(crate) struct TestServer {

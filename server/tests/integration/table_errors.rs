@@ -7,15 +7,14 @@ use std::time::Duration;
 use fairness::{verify, HandStatus, KeyRing, Predecessor, PublicKey, SignedHandRecord};
 use futures_util::{SinkExt, StreamExt};
 use poker_server::config::ConfigLayer;
-use poker_server::ledger::TableId;
-use poker_server::table::{PresenceRules, TableConfig, TableGame};
+use poker_server::table::PresenceRules;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::support::{config_in, Client, TestServer};
+use crate::support::{config_in, holdem_table, Client, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
 const RECEIVE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -125,27 +124,15 @@ impl Conn {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_with_typed_errors_and_timeouts_void_or_fold() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let table = TableConfig::new(
-        TableId::parse(TABLE).expect("name"),
-        1,
-        TableGame::NoLimitHoldem,
-        (1, 2),
-        6,
-        (40, 400),
-    )
-    .expect("table")
-    .with_clocks(
-        Duration::from_secs(3),
-        Duration::from_secs(20),
-        Duration::from_secs(2),
-        Duration::ZERO,
-    )
-    .expect("clocks")
     // No time bank: the action clock alone times players out here.
-    .with_presence(
-        PresenceRules::default()
-            .with_time_bank(Duration::ZERO, Duration::ZERO)
-            .expect("no bank"),
+    let table = holdem_table(
+        TABLE,
+        (
+            Duration::from_secs(3),
+            Duration::from_secs(20),
+            Duration::from_secs(2),
+        ),
+        PresenceRules::default(),
     );
     let config = config_in(
         dir.path(),
