@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::ledger::{post, Scope};
-use super::{Durability, Store, StoreError};
+use super::{Store, StoreError};
 use crate::clock::UnixTime;
 use crate::ledger::{
     net_entries, IdempotencyKey, LedgerError, Movement, Receipt, TableId, TransactionKind,
@@ -135,31 +135,6 @@ fn settle_hand(conn: &Connection, settlement: &HandSettlement) -> Result<Receipt
     Ok(receipt)
 }
 
-/// The hand in play at a table, as saved after each step so a restart can void it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct OpenHand {
-    /// The hand number.
-    pub hand_no: u64,
-    /// The server seed (secret until the hand's record is published).
-    pub server_seed: [u8; 32],
-    /// The signed announcement's canonical bytes.
-    pub announcement: Vec<u8>,
-    /// The signed commit list's canonical bytes, once closed.
-    pub commitments: Option<Vec<u8>>,
-    /// Revealed seeds: `(seat, seed)` repeated, 33 bytes each.
-    pub reveals: Vec<u8>,
-    /// Actions so far: `(seat, code, amount big-endian)`, 10 bytes each.
-    pub actions: Vec<u8>,
-}
-
-impl std::fmt::Debug for OpenHand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenHand")
-            .field("hand_no", &self.hand_no)
-            .finish_non_exhaustive()
-    }
-}
-
 /// A stored hand record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredHand {
@@ -184,17 +159,16 @@ impl Store {
     pub async fn settle_hand(&self, settlement: HandSettlement) -> Result<Receipt, LedgerError> {
         // Grouped: hands settling at many tables share one commit (`store/group.rs`); the
         // job's savepoint keeps the record and the settlement together all the same.
-        self.run_grouped(move |tx| {
-            let receipt = settle_hand(tx, &settlement)?;
-            // The hand is over: it no longer needs recovering.
-            tx.prepare_cached("DELETE FROM open_hands WHERE table_id = ?1 AND hand_no = ?2")?
-                .execute((
-                    settlement.table.as_str(),
-                    i64::try_from(settlement.hand_no).unwrap_or(i64::MAX),
-                ))?;
-            Ok(receipt)
-        })
-        .await
+        let receipt = self
+            .run_grouped(move |tx| {
+                let receipt = settle_hand(tx, &settlement)?;
+                // The hand is over: it no longer needs recovering.
+                super::open_hands::close(tx, &settlement.table, settlement.hand_no)?;
+                Ok::<_, LedgerError>(receipt)
+            })
+            .await?;
+        self.hand_closed();
+        Ok(receipt)
     }
 
     /// The record of hand `hand_no` at `table`, if stored.
@@ -270,83 +244,6 @@ impl Store {
                     Ok((hand_no, record))
                 })
                 .collect()
-        })
-        .await
-    }
-
-    /// Saves (replacing) the hand in play at `table`; the caller hears back once the save
-    /// reached `durability`.
-    pub async fn save_open_hand(
-        &self,
-        table: TableId,
-        hand: OpenHand,
-        durability: Durability,
-    ) -> Result<(), StoreError> {
-        // Grouped: every table saves after every step, so these share commits.
-        self.run_grouped_to(durability, move |conn| {
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO open_hands
-                     (table_id, hand_no, server_seed, announcement, commitments, reveals, actions)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute((
-                table.as_str(),
-                i64::try_from(hand.hand_no).unwrap_or(i64::MAX),
-                hand.server_seed.as_slice(),
-                hand.announcement.as_slice(),
-                hand.commitments.as_deref(),
-                hand.reveals.as_slice(),
-                hand.actions.as_slice(),
-            ))?;
-            Ok(())
-        })
-        .await
-    }
-
-    /// The hand left in play at `table` by an earlier run, if any.
-    pub async fn open_hand(&self, table: TableId) -> Result<Option<OpenHand>, StoreError> {
-        self.run(move |conn| {
-            let row = conn
-                .query_row(
-                    "SELECT hand_no, server_seed, announcement, commitments, reveals, actions
-                     FROM open_hands WHERE table_id = ?1",
-                    [table.as_str()],
-                    |row| {
-                        Ok((
-                            row.get::<_, i64>(0)?,
-                            row.get::<_, Vec<u8>>(1)?,
-                            row.get::<_, Vec<u8>>(2)?,
-                            row.get::<_, Option<Vec<u8>>>(3)?,
-                            row.get::<_, Vec<u8>>(4)?,
-                            row.get::<_, Vec<u8>>(5)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            row.map(
-                |(hand_no, seed, announcement, commitments, reveals, actions)| {
-                    Ok(OpenHand {
-                        hand_no: u64::try_from(hand_no)
-                            .map_err(|_| StoreError::Corrupt(format!("hand number {hand_no}")))?,
-                        server_seed: hash32(seed)?,
-                        announcement,
-                        commitments,
-                        reveals,
-                        actions,
-                    })
-                },
-            )
-            .transpose()
-        })
-        .await
-    }
-
-    /// Forgets the hand in play at `table` (after it was voided without a record).
-    pub async fn clear_open_hand(&self, table: TableId) -> Result<(), StoreError> {
-        self.run(move |conn| {
-            conn.prepare_cached("DELETE FROM open_hands WHERE table_id = ?1")?
-                .execute([table.as_str()])?;
-            Ok(())
         })
         .await
     }

@@ -9,7 +9,7 @@
 //! The database runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a
 //! power cut, and with foreign keys enforced. The one exception is a hand's actions, committed
 //! without the flush (see [`Durability`]): they survive a crash of the process, not a power cut. Each area's queries live in its own file
-//! (`accounts.rs`, `ledger.rs`, `hands.rs`, `history.rs`, `check.rs`), each adding its async methods to
+//! (`accounts.rs`, `ledger.rs`, `hands.rs`, `open_hands.rs`, `history.rs`, `check.rs`), each adding its async methods to
 //! [`Store`].
 
 mod accounts;
@@ -18,12 +18,14 @@ mod group;
 mod hands;
 mod history;
 mod ledger;
+mod open_hands;
 mod schema;
 
 pub use accounts::{CreateAccountError, Credentials};
 pub use group::Durability;
-pub use hands::{HandSettlement, OpenHand, StoredHand};
+pub use hands::{HandSettlement, StoredHand};
 pub use history::StoredRecord;
+pub use open_hands::{HandSteps, OpenHand, SavedSteps, HAND_STEPS_PRUNE_EVERY};
 
 use std::fs::OpenOptions;
 use std::io;
@@ -62,6 +64,8 @@ enum Message {
 pub struct Store {
     /// Jobs for the database thread, bounded by [`STORE_QUEUE_MAX`].
     queue: mpsc::Sender<Message>,
+    /// Hands closed so far, to prune the hand-step journal now and then (`open_hands.rs`).
+    closed_hands: open_hands::PruneCounter,
 }
 
 /// Why the database could not do what was asked.
@@ -156,7 +160,10 @@ impl Store {
             })
             .map_err(StoreError::Thread)?;
         opened_rx.await.map_err(|_| StoreError::Closed)??;
-        Ok(Store { queue })
+        Ok(Store {
+            queue,
+            closed_hands: open_hands::PruneCounter::default(),
+        })
     }
 
     /// Runs `job` on the database thread and returns its result.
@@ -289,6 +296,7 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // Hot statements are prepared once and reused (`prepare_cached`), not parsed per call.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     schema::migrate(&mut conn)?;
+    open_hands::prune_on_open(&conn)?;
     Ok(conn)
 }
 

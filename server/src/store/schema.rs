@@ -176,6 +176,32 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE created_tables ADD COLUMN disconnect_grace_window_hands INTEGER
         CHECK (disconnect_grace_window_hands >= 0);
     "#,
+    // Version 5: the hand in play as an append-only journal of its steps (`open_hands.rs`)
+    // instead of one row rewritten after every step. A hand left in play by version 4 moves
+    // over as one step per part, in the order the journal reads them.
+    r#"
+    CREATE TABLE hand_steps (
+        step_id  INTEGER PRIMARY KEY,
+        table_id TEXT    NOT NULL,
+        hand_no  INTEGER NOT NULL CHECK (hand_no >= 1),
+        -- 1 server seed, 2 announcement, 3 commit list, 4 reveals, 5 actions, 6 closed.
+        kind     INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 6),
+        body     BLOB    NOT NULL
+    ) STRICT;
+    -- Where each table's hands start, to find its hand in play without a scan.
+    CREATE INDEX hand_steps_openings ON hand_steps(table_id, step_id) WHERE kind = 1;
+    INSERT INTO hand_steps (table_id, hand_no, kind, body)
+        SELECT table_id, hand_no, 1, server_seed FROM open_hands;
+    INSERT INTO hand_steps (table_id, hand_no, kind, body)
+        SELECT table_id, hand_no, 2, announcement FROM open_hands;
+    INSERT INTO hand_steps (table_id, hand_no, kind, body)
+        SELECT table_id, hand_no, 3, commitments FROM open_hands WHERE commitments IS NOT NULL;
+    INSERT INTO hand_steps (table_id, hand_no, kind, body)
+        SELECT table_id, hand_no, 4, reveals FROM open_hands WHERE length(reveals) > 0;
+    INSERT INTO hand_steps (table_id, hand_no, kind, body)
+        SELECT table_id, hand_no, 5, actions FROM open_hands WHERE length(actions) > 0;
+    DROP TABLE open_hands;
+    "#,
 ];
 
 /// Brings the schema up to the newest version this server knows.
@@ -241,5 +267,58 @@ mod tests {
             migrate(&mut conn),
             Err(StoreError::SchemaTooNew { found: 999, .. })
         ));
+    }
+
+    #[test]
+    fn a_hand_left_in_play_by_version_4_moves_to_the_step_journal() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT;",
+        )
+        .expect("versions");
+        for (version, sql) in (1i64..).zip(&MIGRATIONS[..4]) {
+            conn.execute_batch(sql).expect("old migration");
+            conn.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [version])
+                .expect("version");
+        }
+        conn.execute(
+            "INSERT INTO open_hands (table_id, hand_no, server_seed, announcement, commitments, reveals, actions)
+             VALUES ('t', 12, ?1, x'0a0b', x'0c', ?2, ?3)",
+            ([7u8; 32].as_slice(), [1u8; 66].as_slice(), [2u8; 20].as_slice()),
+        )
+        .expect("old hand in play");
+        conn.execute(
+            "INSERT INTO open_hands (table_id, hand_no, server_seed, announcement, commitments, reveals, actions)
+             VALUES ('u', 3, ?1, x'0d', NULL, x'', x'')",
+            [[8u8; 32].as_slice()],
+        )
+        .expect("old hand in play");
+        migrate(&mut conn).expect("migrate to the journal");
+        let table = |name| crate::ledger::TableId::parse(name).expect("table id");
+        let t = super::super::open_hands::read_open_hand(&conn, &table("t"))
+            .expect("read")
+            .expect("in play");
+        assert_eq!(
+            (
+                t.hand_no,
+                t.server_seed,
+                t.announcement,
+                t.commitments,
+                t.reveals,
+                t.actions
+            ),
+            (
+                12,
+                [7; 32],
+                vec![10, 11],
+                Some(vec![12]),
+                vec![1; 66],
+                vec![2; 20]
+            )
+        );
+        let u = super::super::open_hands::read_open_hand(&conn, &table("u"))
+            .expect("read")
+            .expect("in play");
+        assert_eq!((u.hand_no, u.commitments, u.reveals.len()), (3, None, 0));
     }
 }

@@ -30,7 +30,7 @@ use crate::limits::{
     REPLAY_BUFFER_BYTES_MAX, REPLAY_BUFFER_EVENTS_MAX, STAND_UP_RETRY_DELAY, WATCHERS_PER_TABLE_MAX,
 };
 use crate::state::AppState;
-use crate::store::{Durability, HandSettlement, OpenHand};
+use crate::store::{Durability, HandSettlement, OpenHand, SavedSteps};
 use crate::table::departures::{Departure, Departures};
 use crate::ws::messages::WireHalt;
 use crate::ws::messages::{
@@ -94,6 +94,8 @@ struct HandState {
     deadline: Instant,
     /// What is saved after each step, for crash recovery.
     saved: OpenHand,
+    /// How much of `saved` the store has (each save appends only the rest).
+    saved_steps: SavedSteps,
 }
 
 /// One table's state, owned by its task.
@@ -262,7 +264,7 @@ impl Table {
         };
         if open.hand_no != self.next_hand {
             // Settled already (the row is deleted with the settlement) or unusable.
-            store.clear_open_hand(name).await?;
+            store.clear_open_hand(name, open.hand_no).await?;
             return Ok(());
         }
         match self.rebuild_void(&open) {
@@ -277,7 +279,7 @@ impl Table {
             }
             Err(reason) => {
                 tracing::error!(table = %name, hand = open.hand_no, reason, "cannot void the unfinished hand from its saved state; its number will be announced again");
-                store.clear_open_hand(name).await?;
+                store.clear_open_hand(name, open.hand_no).await?;
             }
         }
         Ok(())
@@ -408,14 +410,14 @@ impl Table {
     /// chips move): before its deal, flagging nobody, if a reveal was lost, else with the
     /// actions that reached the disk.
     async fn save_hand(&mut self, durability: Durability) {
-        let Some(current) = self.hand.as_ref() else {
+        let Some(current) = self.hand.as_mut() else {
             return;
         };
-        let saved = current.saved.clone();
+        let steps = current.saved.unsaved_steps(&mut current.saved_steps);
         if let Err(err) = self
             .state
             .store()
-            .save_open_hand(self.config.name().clone(), saved, durability)
+            .save_hand_steps(self.config.name().clone(), steps, durability)
             .await
         {
             tracing::error!(%err, "saving the hand in play; table halted");
@@ -1163,6 +1165,7 @@ impl Table {
             stage: Stage::Committing,
             deadline: Instant::now() + self.config.commit_window(),
             saved,
+            saved_steps: SavedSteps::default(),
         });
         // Saved before anyone sees the commitment: a crash from here on is voided on restart.
         self.save_hand(Durability::Flushed).await;
