@@ -293,6 +293,10 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "busy_timeout", BUSY_TIMEOUT_MS)?;
+    // Each grouped job runs in a savepoint, whose journal of the pages it changes would
+    // otherwise spill to a temporary file past 64 KiB: one `pwrite` per page per group,
+    // most of the server's writes under load. In memory it is bounded by the group's size.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Hot statements are prepared once and reused (`prepare_cached`), not parsed per call.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     schema::migrate(&mut conn)?;
