@@ -15,6 +15,11 @@ use poker_server::config::{Cli, Command, Config, LogFormat};
 use poker_server::keys::KeyOrigin;
 use poker_server::App;
 
+/// mimalloc instead of glibc's malloc: messages, events and rows are small, short-lived
+/// allocations made on several threads, where glibc spent about a tenth of the server's CPU.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
