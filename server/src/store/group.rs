@@ -1,11 +1,11 @@
 //! Group commit: write jobs that arrive while the database thread is busy share one
-//! transaction, and so one `fsync`, while each keeps its own result.
+//! transaction, and so one disk flush, while each keeps its own result.
 //!
-//! With `synchronous=FULL` every commit waits for the disk. Each table saves its hand after
-//! every step and settles it at the end, so committing each write on its own caps the whole
-//! server at one write per disk flush. Instead the database thread takes the first queued
-//! grouped job, opens a transaction, and runs it and every grouped job already waiting behind
-//! it (up to [`GROUP_COMMIT_JOBS_MAX`]) each inside its own savepoint, then commits once.
+//! Each table saves its hand after every step and settles it at the end, so committing each
+//! write on its own would cap the whole server at one write per disk flush. Instead the
+//! database thread takes the first queued grouped job, opens a transaction, and runs it and
+//! every grouped job already waiting behind it (up to [`GROUP_COMMIT_JOBS_MAX`]) each inside
+//! its own savepoint, then commits once.
 //!
 //! - **Isolation:** a job that fails rolls back to its savepoint, so its writes vanish and the
 //!   others' stay; it gets its own error.
@@ -14,17 +14,21 @@
 //!   survived.
 //! - **Order:** jobs still run one after another in arrival order; a job that is not grouped
 //!   (reads, or writes that open their own transaction) ends the group before it runs.
-//! - **Two levels:** most writes are [`Durability::Flushed`]; a hand's actions are
-//!   [`Durability::Written`], committed to the write-ahead log without waiting for the disk
-//!   (see [`Durability`] for why that is enough for them). A written group takes only written
-//!   jobs, since its commit does not flush; a flushed group may take both.
+//! - **Two levels:** groups commit with `synchronous=NORMAL`, into the write-ahead log
+//!   without waiting for the disk. A [`Durability::Written`] job (a hand's actions) is
+//!   answered right after the commit; a [`Durability::Flushed`] job goes to the flusher
+//!   (`store/syncer.rs`), which answers it after the log's next flush. So a written job
+//!   never waits behind a flush, and one flush serves every group committed while the
+//!   previous one ran.
 
+use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot};
 
+use super::syncer::Syncer;
 use super::{Message, StoreError};
 
 /// Most jobs committed in one transaction. Bounds how long the first job of a group waits
@@ -34,14 +38,32 @@ pub(super) const GROUP_COMMIT_JOBS_MAX: usize = 256;
 /// How far a grouped write has reached when its caller hears back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Durability {
-    /// Committed and flushed to the disk (`synchronous=FULL`): it survives a power cut.
+    /// Committed and flushed to the disk: it survives a power cut.
     Flushed,
     /// Committed to the write-ahead log without waiting for the disk (`synchronous=NORMAL`):
     /// it survives a crash of the server process (the operating system holds the write), and
-    /// the next flushed commit makes it durable too, since flushing the log flushes every
-    /// frame before it. A power cut may lose the last written commits, never a flushed one and
+    /// the next flush makes it durable too, since flushing the log flushes every frame
+    /// before it. A power cut may lose the last written commits, never a flushed one and
     /// never part of a commit: the log's checksums end recovery at the last whole commit.
     Written,
+}
+
+/// Why a grouped job's writes are not (known to be) kept.
+#[derive(Clone, Debug)]
+pub(super) enum GroupFailure {
+    /// The shared transaction did not commit.
+    Commit(Arc<rusqlite::Error>),
+    /// It committed, but flushing the write-ahead log failed.
+    Flush(Arc<io::Error>),
+}
+
+impl From<GroupFailure> for StoreError {
+    fn from(failure: GroupFailure) -> StoreError {
+        match failure {
+            GroupFailure::Commit(err) => StoreError::GroupCommit(err),
+            GroupFailure::Flush(err) => StoreError::Flush(err),
+        }
+    }
 }
 
 /// A write that runs inside a shared transaction and answers after it commits.
@@ -51,8 +73,8 @@ pub(super) trait GroupJob: Send {
     /// Runs the work inside its own savepoint of `tx`: kept on success, rolled back on failure.
     fn run(&mut self, tx: &mut Transaction<'_>);
     /// Sends the job's answer once the group's fate is known: its own result if the group
-    /// committed, the commit's failure otherwise.
-    fn answer(self: Box<Self>, commit: Result<(), Arc<rusqlite::Error>>);
+    /// committed (and, for a flushed job, the flush is done), the failure otherwise.
+    fn answer(self: Box<Self>, outcome: Result<(), GroupFailure>);
 }
 
 /// A [`GroupJob`] made from a closure and the channel its caller waits on.
@@ -121,14 +143,14 @@ where
         self.result = Some(result);
     }
 
-    fn answer(self: Box<Self>, commit: Result<(), Arc<rusqlite::Error>>) {
+    fn answer(self: Box<Self>, outcome: Result<(), GroupFailure>) {
         let Some(result) = self.result else {
             // The job panicked: dropping the sender tells its caller the store failed.
             return;
         };
-        let answer = match (result, commit) {
+        let answer = match (result, outcome) {
             (Ok(value), Ok(())) => Ok(value),
-            (Ok(_), Err(err)) => Err(E::from(StoreError::GroupCommit(err))),
+            (Ok(_), Err(failure)) => Err(E::from(StoreError::from(failure))),
             (Err(err), _) => Err(err),
         };
         let _ = self.reply.send(answer);
@@ -165,30 +187,29 @@ impl SyncLevel {
 }
 
 /// Runs `first` and the grouped jobs queued right behind it in one transaction, commits, and
-/// answers them all. Returns the message that ended the group, if it was not a grouped job
-/// (or a flushed job behind written ones), for the caller to handle next.
+/// answers them: written jobs at once, flushed ones through `syncer` after the next flush.
+/// Returns the message that ended the group, if it was not a grouped job, for the caller to
+/// handle next.
 pub(super) fn run_group(
     conn: &mut Connection,
     level: &mut SyncLevel,
     first: Box<dyn GroupJob>,
     inbox: &mut mpsc::Receiver<Message>,
+    syncer: &Syncer,
 ) -> Option<Message> {
-    let mut mode = first.durability();
-    if let Err(err) = level.ensure(conn, mode) {
-        if mode == Durability::Written {
-            // Flushing too is stronger than asked, never weaker.
-            tracing::warn!(%err, "could not skip the flush; committing flushed");
-            mode = Durability::Flushed;
-        } else {
-            tracing::error!(%err, "could not make commits flush; the write is refused");
-            first.answer(Err(Arc::new(err)));
-            return None;
+    // The commit itself does not flush; the flusher does, after it.
+    let flushes_itself = match level.ensure(conn, Durability::Written) {
+        Ok(()) => false,
+        Err(err) => {
+            // Flushing in the commit too is stronger than asked, never weaker.
+            tracing::warn!(%err, "could not skip the flush in the commit; committing flushed");
+            true
         }
-    }
+    };
     let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(err) => {
-            first.answer(Err(Arc::new(err)));
+            first.answer(Err(GroupFailure::Commit(Arc::new(err))));
             return None;
         }
     };
@@ -206,24 +227,28 @@ pub(super) fn run_group(
             break;
         }
         match inbox.try_recv() {
-            // A commit that does not flush cannot carry a write that must be flushed.
-            Ok(Message::Grouped(job))
-                if mode == Durability::Written && job.durability() == Durability::Flushed =>
-            {
-                ended_by = Some(Message::Grouped(job));
-            }
             Ok(Message::Grouped(job)) => next = Some(job),
             Ok(other) => ended_by = Some(other),
             Err(_) => {} // nothing waiting: commit now
         }
     }
-    let committed = tx.commit().map_err(Arc::new);
-    if let Err(err) = &committed {
+    if let Err(err) = tx.commit() {
         tracing::error!(%err, jobs = jobs.len(), "a group commit failed");
+        let failure = GroupFailure::Commit(Arc::new(err));
+        for job in jobs {
+            job.answer(Err(failure.clone()));
+        }
+        return ended_by;
     }
+    let mut to_flush = Vec::new();
     for job in jobs {
-        job.answer(committed.clone());
+        if job.durability() == Durability::Flushed && !flushes_itself {
+            to_flush.push(job);
+        } else {
+            job.answer(Ok(()));
+        }
     }
+    syncer.flush_then_answer(to_flush);
     ended_by
 }
 
@@ -252,6 +277,11 @@ mod tests {
         (Box::new(job), answer)
     }
 
+    /// A flusher whose flush does nothing (in-memory databases have no log file).
+    fn flusher() -> Syncer {
+        Syncer::start(Box::new(|| Ok(()))).expect("flusher")
+    }
+
     fn values(conn: &Connection) -> Vec<i64> {
         let mut statement = conn.prepare("SELECT x FROM t ORDER BY x").expect("prepare");
         statement
@@ -277,7 +307,13 @@ mod tests {
         }
         let (reader, _) = oneshot::channel();
         queue.try_send(Message::Close(reader)).expect("queued");
-        let ended_by = run_group(&mut conn, &mut SyncLevel::flushed(), first, &mut inbox);
+        let ended_by = run_group(
+            &mut conn,
+            &mut SyncLevel::flushed(),
+            first,
+            &mut inbox,
+            &flusher(),
+        );
         assert!(
             matches!(ended_by, Some(Message::Close(_))),
             "a non-grouped message ends the group"
@@ -306,44 +342,40 @@ mod tests {
     }
 
     #[test]
-    fn a_written_group_skips_the_flush_and_stops_at_a_job_that_needs_one() {
+    fn written_jobs_are_answered_at_the_commit_and_flushed_ones_after_the_flush() {
         let dir = tempfile::tempdir().expect("dir");
         let mut conn = Connection::open(dir.path().join("t.sqlite3")).expect("db");
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE t (x INTEGER UNIQUE)")
             .expect("schema");
+        // The flush waits until the test lets it go.
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let syncer = Syncer::start(Box::new(move || {
+            gate.recv().map_err(|_| io::Error::other("test over"))
+        }))
+        .expect("flusher");
         let mut level = SyncLevel::flushed();
         let (queue, mut inbox) = mpsc::channel(16);
-        let (first, first_answer) = insert(1, Durability::Written);
-        let (written, written_answer) = insert(2, Durability::Written);
-        let (flushed, flushed_answer) = insert(3, Durability::Flushed);
-        let (after, after_answer) = insert(4, Durability::Written);
-        for job in [written, flushed, after] {
+        let (first, mut first_answer) = insert(1, Durability::Written);
+        let (flushed, mut flushed_answer) = insert(2, Durability::Flushed);
+        let (after, mut after_answer) = insert(3, Durability::Written);
+        for job in [flushed, after] {
             queue.try_send(Message::Grouped(job)).expect("queued");
         }
-        let ended_by = run_group(&mut conn, &mut level, first, &mut inbox);
-        assert!(matches!(first_answer.blocking_recv(), Ok(Ok(false))));
-        assert!(matches!(written_answer.blocking_recv(), Ok(Ok(false))));
-        assert_eq!(
-            values(&conn),
-            vec![1, 2],
-            "the written group committed alone"
-        );
+        assert!(run_group(&mut conn, &mut level, first, &mut inbox, &syncer).is_none());
+        assert_eq!(values(&conn), vec![1, 2, 3], "one commit for the three");
         assert_eq!(synchronous(&conn), 1, "committed with synchronous=NORMAL");
-        let Some(Message::Grouped(next)) = ended_by else {
-            panic!("the flushed job ends the written group");
-        };
-        assert!(run_group(&mut conn, &mut level, next, &mut inbox).is_none());
-        assert_eq!(
-            synchronous(&conn),
-            2,
-            "a flushed group runs with synchronous=FULL"
-        );
-        assert!(matches!(flushed_answer.blocking_recv(), Ok(Ok(false))));
+        assert!(matches!(first_answer.try_recv(), Ok(Ok(false))));
         assert!(
-            matches!(after_answer.blocking_recv(), Ok(Ok(false))),
-            "a written job may ride on a flushed commit"
+            matches!(after_answer.try_recv(), Ok(Ok(false))),
+            "a written job does not wait for the flush"
         );
-        assert_eq!(values(&conn), vec![1, 2, 3, 4]);
+        assert!(
+            flushed_answer.try_recv().is_err(),
+            "a flushed job waits for the flush"
+        );
+        release.send(()).expect("flush");
+        assert!(matches!(flushed_answer.blocking_recv(), Ok(Ok(false))));
+        syncer.finish();
     }
 
     #[test]
@@ -372,7 +404,14 @@ mod tests {
         queue
             .try_send(Message::Grouped(Box::new(dangling)))
             .expect("queued");
-        assert!(run_group(&mut conn, &mut SyncLevel::flushed(), first, &mut inbox).is_none());
+        assert!(run_group(
+            &mut conn,
+            &mut SyncLevel::flushed(),
+            first,
+            &mut inbox,
+            &flusher()
+        )
+        .is_none());
         assert!(matches!(
             first_answer.blocking_recv(),
             Ok(Err(StoreError::GroupCommit(_)))

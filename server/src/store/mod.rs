@@ -6,11 +6,14 @@
 //! never block the runtime, and jobs run one after another in arrival order. The queue is
 //! bounded by [`STORE_QUEUE_MAX`]; when it is full, callers wait.
 //!
-//! The database runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a
-//! power cut, and with foreign keys enforced. The one exception is a hand's actions, committed
-//! without the flush (see [`Durability`]): they survive a crash of the process, not a power cut. Each area's queries live in its own file
-//! (`accounts.rs`, `ledger.rs`, `hands.rs`, `open_hands.rs`, `history.rs`, `check.rs`), each adding its async methods to
-//! [`Store`].
+//! The database runs in WAL mode with foreign keys enforced, and a write is reported done only
+//! once it survives a power cut, with one exception: a hand's actions and most of its reveals
+//! are reported once committed to the log, before the flush (see [`Durability`]), so they
+//! survive a crash of the process, not a power cut. Jobs that are not grouped commit with
+//! `synchronous=FULL`; grouped writes commit without the flush and the flusher thread
+//! (`syncer.rs`) flushes the log for those that need it before they are answered. Each area's
+//! queries live in its own file (`accounts.rs`, `ledger.rs`, `hands.rs`, `open_hands.rs`,
+//! `history.rs`, `check.rs`), each adding its async methods to [`Store`].
 
 mod accounts;
 mod check;
@@ -20,6 +23,7 @@ mod history;
 mod ledger;
 mod open_hands;
 mod schema;
+mod syncer;
 
 pub use accounts::{CreateAccountError, Credentials};
 pub use group::Durability;
@@ -101,6 +105,10 @@ pub enum StoreError {
     /// not kept (see `store/group.rs`).
     #[error("database commit failed: {0}")]
     GroupCommit(#[source] std::sync::Arc<rusqlite::Error>),
+    /// The write committed but the write-ahead log could not be flushed to the disk, so it
+    /// may not survive a power cut (see `store/syncer.rs`).
+    #[error("flushing the database log failed: {0}")]
+    Flush(#[source] std::sync::Arc<std::io::Error>),
 }
 
 impl Store {
@@ -124,10 +132,14 @@ impl Store {
         thread::Builder::new()
             .name("poker-store".to_owned())
             .spawn(move || {
-                let mut conn = match open_connection(&path) {
-                    Ok(conn) => {
+                let opened = open_connection(&path).and_then(|conn| {
+                    let syncer = syncer::Syncer::start(flush_log(&path)?).map_err(StoreError::Thread)?;
+                    Ok((conn, syncer))
+                });
+                let (mut conn, syncer) = match opened {
+                    Ok(opened) => {
                         let _ = opened_tx.send(Ok(()));
-                        conn
+                        opened
                     }
                     Err(err) => {
                         let _ = opened_tx.send(Err(err));
@@ -144,9 +156,10 @@ impl Store {
                             Err(err) => tracing::error!(%err, "could not make commits flush; a job is refused"),
                         },
                         Message::Grouped(job) => {
-                            pending = group::run_group(&mut conn, &mut level, job, &mut inbox);
+                            pending = group::run_group(&mut conn, &mut level, job, &mut inbox, &syncer);
                         }
                         Message::Close(reply) => {
+                            syncer.finish();
                             let _ = level.ensure(&conn, Durability::Flushed);
                             let _ = reply.send(close_connection(conn));
                             return;
@@ -154,6 +167,7 @@ impl Store {
                     }
                 }
                 // Every handle is gone without an explicit close: still leave a tidy file.
+                syncer.finish();
                 if let Err(err) = close_connection(conn) {
                     tracing::warn!(%err, "closing the database");
                 }
@@ -302,6 +316,25 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     schema::migrate(&mut conn)?;
     open_hands::prune_on_open(&conn)?;
     Ok(conn)
+}
+
+/// The flush of the database's write-ahead log (`<database>-wal`), for the flusher thread.
+///
+/// Flushing the file through a descriptor of our own flushes every page written to it
+/// through SQLite's. SQLite keeps that file while its connection is open (it deletes it only
+/// when the last connection closes), so the descriptor stays on the live log.
+fn flush_log(database: &Path) -> Result<syncer::FlushFn, StoreError> {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-wal");
+    let log = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&name)
+        .map_err(StoreError::Create)?;
+    Ok(Box::new(move || log.sync_data()))
 }
 
 /// Migrates an in-memory test database.
