@@ -1,12 +1,12 @@
 //! Engine hands exported to PHH and replayed: every forced bet is posted by the same
 //! position, every action is the same and the final stacks are equal, heads-up and
-//! 3+ handed, with and without a button blind, antes and straddles. The PokerStars
+//! 3+ handed, with and without a button blind, antes, straddles and extra posts. The PokerStars
 //! text of the same hands names the button as the poster of the button blind.
 
 use poker_core::phh::{self, HandHistory};
 use poker_core::{
-    export, AnteKind, BettingStructure, Chips, Deck, Event, Hand, HandConfig, Seat, SeatSetup,
-    Variant, FIXED_LIMIT_BETS_PER_STREET_DEFAULT,
+    export, AnteKind, BettingStructure, Chips, Deck, Event, ExtraPost, ExtraPostError, Hand,
+    HandConfig, Seat, SeatSetup, StartError, Variant, FIXED_LIMIT_BETS_PER_STREET_DEFAULT,
 };
 
 use crate::sim::{random_legal_action, random_setup, SplitMix64};
@@ -177,15 +177,56 @@ fn assert_stars_names_button_blind_poster(hand: &Hand) {
     assert!(posters[0].starts_with(&line), "{text}");
 }
 
+/// Random extra posts (missed blinds) for seats that post no blind of their position,
+/// in about a third of the hands that have a big blind to size them.
+fn random_posts(rng: &mut SplitMix64, config: &HandConfig, seats: &[SeatSetup]) -> Vec<ExtraPost> {
+    let big = config.forced.big_blind.get();
+    if big == 0 || !rng.chance(35) {
+        return Vec::new();
+    }
+    let mut posts = Vec::new();
+    for s in seats {
+        if rng.chance(40) {
+            posts.push(ExtraPost {
+                seat: s.seat,
+                live: Chips::new(rng.range(0, big)),
+                dead: Chips::new(rng.range(1, big)),
+            });
+        }
+    }
+    posts
+}
+
+/// Starts the hand with as many of `posts` as the engine accepts (it names each post it
+/// refuses, so this ends).
+fn start_with_accepted_posts(
+    config: HandConfig,
+    seats: &[SeatSetup],
+    button: Seat,
+    deck: Deck,
+    mut posts: Vec<ExtraPost>,
+) -> (Hand, bool) {
+    loop {
+        match Hand::start_with_posts(config, seats, button, deck.clone(), &posts) {
+            Ok((hand, _)) => return (hand, !posts.is_empty()),
+            Err(StartError::BadExtraPost(
+                ExtraPostError::PostsPositionalBlind(seat) | ExtraPostError::NotDealtIn(seat),
+            )) => posts.retain(|p| p.seat != seat),
+            Err(other) => panic!("{other} {config:?}"),
+        }
+    }
+}
+
 #[test]
 fn exported_phh_replays_every_forced_bet_action_and_stack() {
     let mut rng = SplitMix64::new(0x9e11_0004);
     // (heads-up, button blind) → hands
     let mut counts = [[0usize; 2]; 2];
-    for n in 0..HANDS {
+    let (mut straddles, mut antes, mut with_posts) = (0, 0, 0);
+    for _ in 0..HANDS {
         let (config, seats, button, deck) = random_exportable_setup(&mut rng);
-        let (mut hand, _) = Hand::start(config, &seats, button, deck)
-            .unwrap_or_else(|e| panic!("hand {n}: {e} {config:?}"));
+        let posts = random_posts(&mut rng, &config, &seats);
+        let (mut hand, posted) = start_with_accepted_posts(config, &seats, button, deck, posts);
         while let Some(seat) = hand.to_act() {
             let action = random_legal_action(&mut rng, &hand);
             hand.apply(seat, action).unwrap();
@@ -194,12 +235,23 @@ fn exported_phh_replays_every_forced_bet_action_and_stack() {
         assert_stars_names_button_blind_poster(&hand);
         let heads_up = usize::from(seats.len() == 2);
         counts[heads_up][usize::from(config.forced.button_blind.is_some())] += 1;
+        straddles += usize::from(config.forced.straddle.is_some());
+        antes += usize::from(config.forced.ante_kind != AnteKind::None);
+        with_posts += usize::from(posted);
     }
+    eprintln!(
+        "{HANDS} round trips: 3+ handed {} without / {} with a button blind, heads-up {} / {}; \
+         {straddles} straddles, {antes} with antes, {with_posts} with extra posts",
+        counts[0][0], counts[0][1], counts[1][0], counts[1][1]
+    );
     for row in counts {
         for count in row {
             assert!(count > HANDS / 10, "{counts:?}");
         }
     }
+    assert!(straddles > HANDS / 50, "{straddles} straddles");
+    assert!(antes > HANDS / 4, "{antes} with antes");
+    assert!(with_posts > HANDS / 20, "{with_posts} with posts");
 }
 
 /// PHH reverses the forced bets heads-up (PokerKit posts entry `1 - i` for player `i`),
