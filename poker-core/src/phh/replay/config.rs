@@ -42,8 +42,9 @@ pub const UNSUPPORTED_VARIANTS: [VariantCode; 6] = [
 pub enum UnsupportedForcedBets {
     /// Antes that are neither uniform, nor paid by the big blind alone.
     AntePattern,
-    /// A blind or straddle at a position other than small blind, big blind, the
-    /// first straddle, or (short deck) the button.
+    /// A blind or straddle at a position other than small blind, big blind and the
+    /// first straddle, or a button blind beside other blinds (the button's entry is a
+    /// blind only when it stands alone).
     BlindPattern,
 }
 
