@@ -122,10 +122,11 @@ fn assert_phh_round_trip(hand: &Hand) -> HandHistory {
     history
 }
 
-/// The PokerStars text names the button as the poster of the button blind.
-fn assert_stars_names_button_blind_poster(hand: &Hand) {
+/// The PokerStars text names the button as the poster of the button blind; `false`
+/// when there is none or the game has no PokerStars name (short deck).
+fn assert_stars_names_button_blind_poster(hand: &Hand) -> bool {
     let Some(button_blind) = hand.config().forced.button_blind else {
-        return;
+        return false;
     };
     let time = export::CivilTime {
         year: 2026,
@@ -150,7 +151,7 @@ fn assert_stars_names_button_blind_poster(hand: &Hand) {
         .collect();
     let text = match export::to_pokerstars(hand, &header, &names, None) {
         Ok(text) => text,
-        Err(export::ExportError::UnsupportedGame) => return,
+        Err(export::ExportError::UnsupportedGame) => return false,
         Err(other) => panic!("{other}"),
     };
     let button_stack = hand
@@ -175,6 +176,7 @@ fn assert_stars_names_button_blind_poster(hand: &Hand) {
         .collect();
     assert_eq!(posters.len(), 1, "{text}");
     assert!(posters[0].starts_with(&line), "{text}");
+    true
 }
 
 /// Random extra posts (missed blinds) for seats that post no blind of their position,
@@ -222,7 +224,7 @@ fn exported_phh_replays_every_forced_bet_action_and_stack() {
     let mut rng = SplitMix64::new(0x9e11_0004);
     // (heads-up, button blind) → hands
     let mut counts = [[0usize; 2]; 2];
-    let (mut straddles, mut antes, mut with_posts) = (0, 0, 0);
+    let (mut straddles, mut antes, mut with_posts, mut stars) = (0, 0, 0, 0);
     for _ in 0..HANDS {
         let (config, seats, button, deck) = random_exportable_setup(&mut rng);
         let posts = random_posts(&mut rng, &config, &seats);
@@ -232,7 +234,7 @@ fn exported_phh_replays_every_forced_bet_action_and_stack() {
             hand.apply(seat, action).unwrap();
         }
         assert_phh_round_trip(&hand);
-        assert_stars_names_button_blind_poster(&hand);
+        stars += usize::from(assert_stars_names_button_blind_poster(&hand));
         let heads_up = usize::from(seats.len() == 2);
         counts[heads_up][usize::from(config.forced.button_blind.is_some())] += 1;
         straddles += usize::from(config.forced.straddle.is_some());
@@ -241,7 +243,8 @@ fn exported_phh_replays_every_forced_bet_action_and_stack() {
     }
     eprintln!(
         "{HANDS} round trips: 3+ handed {} without / {} with a button blind, heads-up {} / {}; \
-         {straddles} straddles, {antes} with antes, {with_posts} with extra posts",
+         {straddles} straddles, {antes} with antes, {with_posts} with extra posts; \
+         {stars} PokerStars texts with a button blind",
         counts[0][0], counts[0][1], counts[1][0], counts[1][1]
     );
     for row in counts {
@@ -252,6 +255,10 @@ fn exported_phh_replays_every_forced_bet_action_and_stack() {
     assert!(straddles > HANDS / 50, "{straddles} straddles");
     assert!(antes > HANDS / 4, "{antes} with antes");
     assert!(with_posts > HANDS / 20, "{with_posts} with posts");
+    assert!(
+        stars > HANDS / 10,
+        "{stars} PokerStars texts with a button blind"
+    );
 }
 
 /// PHH reverses the forced bets heads-up (PokerKit posts entry `1 - i` for player `i`),
