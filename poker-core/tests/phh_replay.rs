@@ -4,7 +4,7 @@
 
 use poker_core::phh::replay::{DeckBuildError, UnsupportedForcedBets};
 use poker_core::phh::{replay, HandHistory, Player, ReplayError, VariantCode};
-use poker_core::{ActionError, OddChipRule};
+use poker_core::{ActionError, Blind, Event, OddChipRule};
 
 /// A three-handed no-limit hold'em hand with these actions.
 fn holdem(actions: &str) -> HandHistory {
@@ -158,4 +158,62 @@ fn unsupported_games_and_set_ups_are_named() {
         replay_error(&unknown_stack),
         ReplayError::UnknownStartingStack(Player::from_index(0).unwrap())
     );
+}
+
+/// Button blinds as PokerKit reads them: the button's entry of `blinds_or_straddles`
+/// alone, which heads-up (where PHH reverses the forced bets) is entry 0. The button
+/// posts it and the first player left of it, `p1`, opens the betting.
+#[test]
+fn a_button_blind_is_posted_by_the_button_and_p1_acts_first() {
+    let cases = [
+        ("NS", "[1, 1]", "[3, 0]", ["104", "96"].as_slice()),
+        ("NT", "[0, 0]", "[3, 0]", &["103", "97"]),
+        ("NS", "[0, 0, 0]", "[0, 0, 3]", &["103", "100", "97"]),
+        (
+            "NT",
+            "[0, 0, 0, 0]",
+            "[0, 0, 0, 3]",
+            &["103", "100", "100", "97"],
+        ),
+    ];
+    for (variant, antes, blinds, expected) in cases {
+        let players = expected.len();
+        let holes = ["AhAd", "KsKc", "QhQd", "JhJd"];
+        let mut actions: Vec<String> = (0..players)
+            .map(|p| format!("'d dh p{} {}'", p + 1, holes[p]))
+            .collect();
+        actions.push("'p1 cbr 9'".into());
+        actions.extend((2..=players).map(|p| format!("'p{p} f'")));
+        let history = HandHistory::parse(&format!(
+            "variant = '{variant}'\nantes = {antes}\nblinds_or_straddles = {blinds}\n\
+             min_bet = 3\nstarting_stacks = [{}]\nactions = [{}]\n",
+            vec!["100"; players].join(", "),
+            actions.join(", ")
+        ))
+        .unwrap();
+        let result = replay(&history, OddChipRule::ChipByChipLeftOfButton)
+            .unwrap_or_else(|e| panic!("{variant} {blinds}: {e}"));
+        let stacks: Vec<String> = result
+            .final_stacks()
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(stacks, expected, "{variant} {blinds}");
+        let button = *result.seats().last().unwrap();
+        let posted: Vec<_> = result
+            .hand()
+            .events()
+            .iter()
+            .filter_map(|e| match e {
+                Event::BlindPosted {
+                    seat,
+                    blind,
+                    amount,
+                    ..
+                } => Some((*seat, *blind, amount.get())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(posted, [(button, Blind::Button, 3)], "{variant} {blinds}");
+    }
 }

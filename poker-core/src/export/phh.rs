@@ -2,11 +2,12 @@
 
 use super::positions::position_order;
 use super::ExportError;
+use crate::phh::replay::config::forced_bet_entry;
 use crate::phh::{
     ActionLine, Amount, HandFields, HandHistory, PhhAction, PhhCard, PhhPost, Player,
     StartingStack, VariantCode,
 };
-use crate::{AnteKind, BettingStructure, Chips, Event, Hand, Seat, Variant};
+use crate::{AnteKind, BettingStructure, Blind, Chips, Event, Hand, Seat, Variant};
 
 /// The hand as a PHH hand history, with `names` (by seat) as `players` when given.
 ///
@@ -14,6 +15,11 @@ use crate::{AnteKind, BettingStructure, Chips, Event, Hand, Seat, Variant};
 /// button last) and `seats` holds their 1-based seat numbers. Actions come from the
 /// event log; shows and mucks are written where the engine made them (after the
 /// board). `finishing_stacks` is present once the hand is finished.
+///
+/// Each forced bet is in the entry of the player who posted it, except heads-up, where
+/// PHH reverses the forced bets: the button (`p2`) posts entry 0. So a button blind is
+/// the last entry of `blinds_or_straddles`, or the first heads-up. A fixed-limit
+/// `raise_cap` is not written: PHH has no field for it.
 ///
 /// Extra posts ([`Hand::start_with_posts`]) have no field in standard PHH: they are written
 /// to the `_posts` user field ([`PhhPost`]), and each dead part is also added to the
@@ -57,8 +63,8 @@ pub fn to_phh(hand: &Hand, names: Option<&[(Seat, String)]>) -> Result<HandHisto
     let amount = |chips: Chips| Amount::from_integer(chips.get());
     let forced = config.forced;
 
-    // Heads-up PHH reverses the antes: entry `i` is paid by the other player.
-    let entry_of = |player: usize| if players == 2 { 1 - player } else { player };
+    // Heads-up PHH reverses the forced bets: entry `i` is posted by the other player.
+    let entry_of = |player: usize| forced_bet_entry(players, player);
     let mut antes = vec![Amount::ZERO; players];
     match forced.ante_kind {
         AnteKind::None => {}
@@ -68,16 +74,21 @@ pub fn to_phh(hand: &Hand, names: Option<&[(Seat, String)]>) -> Result<HandHisto
             antes[entry_of(big_blind_player)] = amount(forced.ante);
         }
     }
+    // Each blind goes to the entry of the player who posts it, so heads-up the button's
+    // (the small blind, or a button blind) is entry 0, as PokerKit reads it.
     let mut blinds = vec![Amount::ZERO; players];
-    blinds[0] = amount(forced.small_blind);
-    if players > 1 {
-        blinds[1] = amount(forced.big_blind);
-    }
-    if let (Some(straddle), true) = (forced.straddle, players > 2) {
-        blinds[2] = amount(straddle);
-    }
-    if let Some(button_blind) = forced.button_blind {
-        blinds[players - 1] = amount(button_blind);
+    for event in hand.events() {
+        if let Event::BlindPosted { seat, blind, .. } = event {
+            let nominal = match blind {
+                Blind::Small => forced.small_blind,
+                Blind::Big => forced.big_blind,
+                Blind::Straddle => forced.straddle.unwrap_or(Chips::ZERO),
+                Blind::Button => forced.button_blind.unwrap_or(Chips::ZERO),
+            };
+            if let Some(i) = index_of(*seat) {
+                blinds[entry_of(i)] = amount(nominal);
+            }
+        }
     }
     // Extra posts (missed blinds) go to `_posts`; their dead part is dead money like an
     // ante, so it is added to the poster's `antes` entry as well (see `phh::PhhPost`;

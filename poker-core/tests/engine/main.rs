@@ -4,6 +4,7 @@
 // Test helpers panic on malformed fixtures on purpose: that is a failing test.
 #![allow(clippy::unwrap_used)]
 
+mod export_roundtrip;
 mod oracle;
 mod posts;
 mod rules;

@@ -336,11 +336,6 @@ fn random_hands_with_posts_pay_as_the_naive_settlement() {
 /// The hand written as PHH text (games PHH has a code for), read back and replayed,
 /// gives the same posts and the same final stacks.
 fn exported_phh_replays_the_same(hand: &Hand, exported: &mut usize) {
-    // A heads-up button blind has no PHH entry of its own (the button's entry is the
-    // big blind's): a limit of the exporter, not of posts.
-    if hand.config().forced.button_blind.is_some() && hand.stacks().len() == 2 {
-        return;
-    }
     // PHH has no field for a fixed-limit raise cap; replay uses the default one.
     if let BettingStructure::FixedLimit { raise_cap, .. } = hand.config().game.betting {
         if raise_cap != Some(FIXED_LIMIT_BETS_PER_STREET_DEFAULT) {

@@ -3,8 +3,10 @@
 //! Positions: PHH `p1` is the first player left of the button (the small blind; the
 //! big blind heads-up) and the last player is the button, so player `i` sits in seat
 //! `i` and the button is the last seat: the engine then deals, posts and acts in the
-//! same order. PHH lists `blinds_or_straddles` as small blind, big blind, straddle
-//! even heads-up; `antes` heads-up are reversed (`antes[0]` is paid by `p2`).
+//! same order. Heads-up PHH reverses the forced bets: `antes[0]` and
+//! `blinds_or_straddles[0]` are posted by `p2`, the button. So `blinds_or_straddles`
+//! reads small blind, big blind, straddle at every table size, and a button blind is the
+//! button's entry alone: the last one 3+ handed, the first one heads-up.
 
 use core::fmt;
 
@@ -40,8 +42,9 @@ pub const UNSUPPORTED_VARIANTS: [VariantCode; 6] = [
 pub enum UnsupportedForcedBets {
     /// Antes that are neither uniform, nor paid by the big blind alone.
     AntePattern,
-    /// A blind or straddle at a position other than small blind, big blind, the
-    /// first straddle, or (short deck) the button.
+    /// A blind or straddle at a position other than small blind, big blind and the
+    /// first straddle, or a button blind beside other blinds (the button's entry is a
+    /// blind only when it stands alone).
     BlindPattern,
 }
 
@@ -115,6 +118,17 @@ fn dealt_hole_cards(history: &HandHistory) -> Option<usize> {
         })
 }
 
+/// The entry of `antes` and `blinds_or_straddles` that holds what `player` (an index in
+/// PHH order) posts: their own, except heads-up, where PHH reverses the forced bets and
+/// entry `i` is the other player's (PokerKit posts entry `1 - i` for player `i`).
+pub(crate) fn forced_bet_entry(players: usize, player: usize) -> usize {
+    if players == 2 {
+        1 - player
+    } else {
+        player
+    }
+}
+
 pub(crate) fn engine_setup(history: &HandHistory) -> Result<EngineSetup, SetupError> {
     let f = history.fields();
     let players = history.player_count();
@@ -170,22 +184,27 @@ pub(crate) fn engine_setup(history: &HandHistory) -> Result<EngineSetup, SetupEr
         None => vec![Chips::ZERO; players],
     };
     let blind_at = |i: usize| blinds.get(i).copied().unwrap_or(Chips::ZERO);
-    let button_blind = (f.variant == VariantCode::NoLimitShortDeckHoldem
-        && players > 2
-        && !blind_at(players - 1).is_zero())
-    .then(|| blind_at(players - 1));
+    // A button blind is the button's entry standing alone (the engine posts it with no
+    // other blind). The button is the last player; heads-up PHH reverses the forced
+    // bets, so its entry is the first one there, where a lone small blind would be:
+    // heads-up the button posts both, and they play the same.
+    let button_entry = forced_bet_entry(players, players.saturating_sub(1));
+    let button_blind = (!blind_at(button_entry).is_zero()
+        && (0..players).all(|i| i == button_entry || blind_at(i).is_zero()))
+    .then(|| blind_at(button_entry));
     let straddle =
         (players > 2 && !blind_at(2).is_zero() && button_blind.is_none()).then(|| blind_at(2));
     let explained = |i: usize| {
-        i < 2 || (i == 2 && straddle.is_some()) || (i == players - 1 && button_blind.is_some())
+        (i < 2 && button_blind.is_none())
+            || (i == 2 && straddle.is_some())
+            || (i == button_entry && button_blind.is_some())
     };
     if (0..players).any(|i| !blind_at(i).is_zero() && !explained(i)) {
         return Err(SetupError::ForcedBets(UnsupportedForcedBets::BlindPattern));
     }
 
-    // Heads-up PHH reverses the antes: entry `i` is paid by the other player.
     let ante_paid_by = |player: usize| {
-        let entry = if players == 2 { 1 - player } else { player };
+        let entry = forced_bet_entry(players, player);
         f.antes.get(entry).copied().unwrap_or(Amount::ZERO)
     };
     let mut antes: Vec<Chips> = (0..players)
@@ -223,9 +242,13 @@ pub(crate) fn engine_setup(history: &HandHistory) -> Result<EngineSetup, SetupEr
         BettingStructure::FixedLimit { small_bet, .. } => small_bet,
         _ => optional(f.min_bet)?,
     };
+    let (small_blind, big_blind) = match button_blind {
+        Some(_) => (Chips::ZERO, Chips::ZERO),
+        None => (blind_at(0), blind_at(1)),
+    };
     let forced = ForcedBets {
-        small_blind: blind_at(0),
-        big_blind: blind_at(1),
+        small_blind,
+        big_blind,
         ante,
         ante_kind,
         straddle,
