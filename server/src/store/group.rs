@@ -120,7 +120,7 @@ where
         let Some(work) = self.work.take() else {
             return;
         };
-        let savepoint = match tx.savepoint() {
+        let savepoint = match JobSavepoint::begin(tx) {
             Ok(savepoint) => savepoint,
             Err(err) => {
                 self.result = Some(Err(E::from(StoreError::Sqlite(err))));
@@ -128,15 +128,15 @@ where
             }
         };
         // A panic unwinds through `savepoint`, whose drop rolls the job's writes back.
-        let result = match work(&savepoint) {
+        let result = match work(tx) {
             Ok(value) => savepoint
-                .commit()
+                .release()
                 .map(|()| value)
                 .map_err(|err| E::from(StoreError::Sqlite(err))),
             Err(err) => {
-                // Rolls back to the savepoint and releases it. If even that fails the
-                // transaction is broken, and its commit will fail for everyone.
-                let _ = savepoint.finish();
+                // If even the rollback fails the transaction is broken, and its commit will
+                // fail for everyone.
+                savepoint.roll_back();
                 Err(err)
             }
         };
@@ -154,6 +154,57 @@ where
             (Err(err), _) => Err(err),
         };
         let _ = self.reply.send(answer);
+    }
+}
+
+/// One job's savepoint inside the group's transaction, through cached statements: rusqlite's
+/// own savepoints parse their SQL anew each time, and every job takes one.
+struct JobSavepoint<'c> {
+    conn: &'c Connection,
+    open: bool,
+}
+
+impl<'c> JobSavepoint<'c> {
+    fn begin(conn: &'c Connection) -> Result<JobSavepoint<'c>, rusqlite::Error> {
+        conn.prepare_cached("SAVEPOINT grouped_job")?.execute([])?;
+        Ok(JobSavepoint { conn, open: true })
+    }
+
+    /// Keeps the job's writes in the group's transaction.
+    fn release(mut self) -> Result<(), rusqlite::Error> {
+        self.open = false;
+        self.conn
+            .prepare_cached("RELEASE grouped_job")?
+            .execute([])?;
+        Ok(())
+    }
+
+    /// Undoes the job's writes.
+    fn roll_back(mut self) {
+        self.open = false;
+        self.undo();
+    }
+
+    fn undo(&self) {
+        for sql in ["ROLLBACK TO grouped_job", "RELEASE grouped_job"] {
+            let done = self
+                .conn
+                .prepare_cached(sql)
+                .and_then(|mut statement| statement.execute([]));
+            if let Err(err) = done {
+                tracing::error!(%err, sql, "undoing a failed job's writes");
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for JobSavepoint<'_> {
+    fn drop(&mut self) {
+        // Reached with the savepoint open only when the job panicked.
+        if self.open {
+            self.undo();
+        }
     }
 }
 
@@ -376,6 +427,44 @@ mod tests {
         release.send(()).expect("flush");
         assert!(matches!(flushed_answer.blocking_recv(), Ok(Ok(false))));
         syncer.finish();
+    }
+
+    #[test]
+    fn a_job_that_panics_loses_its_writes_and_the_others_keep_theirs() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch("CREATE TABLE t (x INTEGER UNIQUE)")
+            .expect("schema");
+        let (queue, mut inbox) = mpsc::channel(4);
+        let (first, first_answer) = insert(1, Durability::Written);
+        let (reply, panicked_answer) = oneshot::channel::<Result<(), StoreError>>();
+        let panicking = Grouped::new(
+            |conn: &Connection| {
+                conn.execute("INSERT INTO t (x) VALUES (2)", [])?;
+                panic!("a bug in a job");
+            },
+            reply,
+            Durability::Written,
+        );
+        let (last, last_answer) = insert(3, Durability::Written);
+        queue
+            .try_send(Message::Grouped(Box::new(panicking)))
+            .expect("queued");
+        queue.try_send(Message::Grouped(last)).expect("queued");
+        assert!(run_group(
+            &mut conn,
+            &mut SyncLevel::flushed(),
+            first,
+            &mut inbox,
+            &flusher()
+        )
+        .is_none());
+        assert!(matches!(first_answer.blocking_recv(), Ok(Ok(false))));
+        assert!(
+            panicked_answer.blocking_recv().is_err(),
+            "the panicked job's caller hears the store failed"
+        );
+        assert!(matches!(last_answer.blocking_recv(), Ok(Ok(false))));
+        assert_eq!(values(&conn), vec![1, 3]);
     }
 
     #[test]
