@@ -17,6 +17,7 @@
 
 mod accounts;
 mod check;
+mod checkpointer;
 mod group;
 mod hands;
 mod history;
@@ -134,9 +135,10 @@ impl Store {
             .spawn(move || {
                 let opened = open_connection(&path).and_then(|conn| {
                     let syncer = syncer::Syncer::start(flush_log(&path)?).map_err(StoreError::Thread)?;
-                    Ok((conn, syncer))
+                    let checkpointer = checkpointer::Checkpointer::start(&path)?;
+                    Ok((conn, syncer, checkpointer))
                 });
-                let (mut conn, syncer) = match opened {
+                let (mut conn, syncer, checkpointer) = match opened {
                     Ok(opened) => {
                         let _ = opened_tx.send(Ok(()));
                         opened
@@ -159,6 +161,7 @@ impl Store {
                             pending = group::run_group(&mut conn, &mut level, job, &mut inbox, &syncer);
                         }
                         Message::Close(reply) => {
+                            checkpointer.finish();
                             syncer.finish();
                             let _ = level.ensure(&conn, Durability::Flushed);
                             let _ = reply.send(close_connection(conn));
@@ -167,6 +170,7 @@ impl Store {
                     }
                 }
                 // Every handle is gone without an explicit close: still leave a tidy file.
+                checkpointer.finish();
                 syncer.finish();
                 if let Err(err) = close_connection(conn) {
                     tracing::warn!(%err, "closing the database");
@@ -311,6 +315,13 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // otherwise spill to a temporary file past 64 KiB: one `pwrite` per page per group,
     // most of the server's writes under load. In memory it is bounded by the group's size.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // The checkpointer thread copies the log into the database file (`checkpointer.rs`);
+    // commits checkpoint by themselves only if it falls far behind.
+    conn.pragma_update(
+        None,
+        "wal_autocheckpoint",
+        checkpointer::AUTOCHECKPOINT_BACKSTOP_PAGES,
+    )?;
     // Hot statements are prepared once and reused (`prepare_cached`), not parsed per call.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     schema::migrate(&mut conn)?;
