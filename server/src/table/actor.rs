@@ -32,11 +32,11 @@ use crate::limits::{
 use crate::state::AppState;
 use crate::store::{Durability, HandSettlement, OpenHand, SavedSteps};
 use crate::table::departures::{Departure, Departures};
-use crate::ws::messages::WireHalt;
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
     WireShare, WIRE_VERSION,
 };
+use crate::ws::messages::{JsonText, WireHalt};
 
 mod reconnect;
 mod seating_requests;
@@ -1032,7 +1032,7 @@ impl Table {
         self.emit(
             WireEvent::CommitmentsClosed {
                 hand,
-                commit_list: serde_json::from_str(&list).unwrap_or(serde_json::Value::Null),
+                commit_list: JsonText::or_null(list),
                 reveal_window_ms: millis(self.config.reveal_window()),
             },
             None,
@@ -1151,8 +1151,7 @@ impl Table {
             table_number: self.config.number(),
             server_commitment: announcement.body().server_commitment().to_hex(),
             seats: seats.clone(),
-            announcement: serde_json::from_str(&announcement.to_json())
-                .unwrap_or(serde_json::Value::Null),
+            announcement: JsonText::or_null(announcement.to_json()),
             commit_window_ms: millis(self.config.commit_window()),
         };
         self.record_blinds(no, &plan);

@@ -265,6 +265,39 @@ pub struct WireLegal {
     pub max_bet_to: Option<u64>,
 }
 
+/// A JSON document produced elsewhere (the fairness crate's JSON form of a signed part),
+/// embedded in a message as it is rather than parsed and written out again.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct JsonText(Box<serde_json::value::RawValue>);
+
+impl JsonText {
+    /// Wraps `json`, checking that it is one JSON value.
+    pub fn new(json: String) -> Result<JsonText, serde_json::Error> {
+        serde_json::value::RawValue::from_string(json).map(JsonText)
+    }
+
+    /// Wraps `json`, or `null` (logged) should it not be one JSON value: the fairness crate
+    /// always writes one, so this is never expected.
+    pub fn or_null(json: String) -> JsonText {
+        JsonText::new(json).unwrap_or_else(|err| {
+            tracing::error!(%err, "embedding JSON that does not parse");
+            JsonText(serde_json::value::RawValue::NULL.to_owned())
+        })
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for JsonText {
+    fn eq(&self, other: &JsonText) -> bool {
+        self.get() == other.get()
+    }
+}
+
 /// A table event, the same for every recipient except where noted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -329,7 +362,7 @@ pub enum WireEvent {
         /// Seats dealt in.
         seats: Vec<u8>,
         /// The signed announcement in the fairness crate's JSON form.
-        announcement: serde_json::Value,
+        announcement: JsonText,
         /// Milliseconds left to commit.
         commit_window_ms: u64,
     },
@@ -338,7 +371,7 @@ pub enum WireEvent {
         /// The hand number.
         hand: u64,
         /// The signed commit list in the fairness crate's JSON form.
-        commit_list: serde_json::Value,
+        commit_list: JsonText,
         /// Milliseconds left to reveal.
         reveal_window_ms: u64,
     },
@@ -871,6 +904,20 @@ mod tests {
             code(parse_request(r#"{"v":1,"id":1,"type":"fly"}"#)),
             (Some(1), RejectCode::Malformed)
         );
+    }
+
+    #[test]
+    fn embedded_json_goes_out_as_it_came() {
+        let event = WireEvent::CommitmentsClosed {
+            hand: 2,
+            commit_list: JsonText::or_null(r#"{"seats":[1,2],"sig":"ab"}"#.to_owned()),
+            reveal_window_ms: 5,
+        };
+        assert_eq!(
+            serde_json::to_string(&event).expect("serialize"),
+            r#"{"kind":"commitments_closed","hand":2,"commit_list":{"seats":[1,2],"sig":"ab"},"reveal_window_ms":5}"#
+        );
+        assert_eq!(JsonText::or_null("{not json".to_owned()).get(), "null");
     }
 
     #[test]
