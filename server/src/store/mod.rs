@@ -14,6 +14,7 @@
 
 mod accounts;
 mod check;
+mod departures;
 mod group;
 mod hands;
 mod history;
@@ -22,6 +23,7 @@ mod open_hands;
 mod schema;
 
 pub use accounts::{CreateAccountError, Credentials};
+pub(crate) use departures::StoredDeparture;
 pub use group::Durability;
 pub use hands::{HandSettlement, StoredHand};
 pub use history::StoredRecord;
