@@ -92,8 +92,10 @@ async fn a_departure_outlives_a_restart_until_an_hour_has_passed() {
 
     // She leaves again at once (not dealt in yet), still owing both, with her buy-in.
     assert_eq!(leaves(&mut carol, &mut alice, 4).await, back);
-    drop((alice, bob, carol));
+    // Stopped with everyone connected: the hand in play ends on the action clock, not
+    // after a disconnect grace.
     server.stop().await;
+    drop((alice, bob, carol));
 
     // An hour passes on the wall clock while the server is down: the departure's time is
     // moved back an hour, as if it had.
