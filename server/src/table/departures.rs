@@ -95,9 +95,10 @@ impl Departures {
             .map_or(Departure::default(), |(departure, _)| *departure)
     }
 
-    /// `account` sat down again: what it brought back is settled.
-    pub(crate) fn returned(&mut self, account: AccountId) {
-        self.left.remove(&account);
+    /// `account` sat down again: what it brought back is settled. Returns whether a
+    /// departure of theirs was remembered.
+    pub(crate) fn returned(&mut self, account: AccountId) -> bool {
+        self.left.remove(&account).is_some()
     }
 
     /// The game stopped: nobody owes blinds any more. Returns whether anybody did.
@@ -156,8 +157,9 @@ mod tests {
             OWING,
             "looking is not returning"
         );
-        departures.returned(account(1));
+        assert!(departures.returned(account(1)));
         assert_eq!(departures.of(account(1), t0), Departure::default());
+        assert!(!departures.returned(account(1)), "nothing left to settle");
     }
 
     #[test]

@@ -26,8 +26,12 @@ impl Table {
         Ok(())
     }
 
-    /// `account` left with `departure`.
+    /// `account` left with `departure`. Leaving with nothing owed and no chips is nothing
+    /// to remember.
     pub(super) async fn departed(&mut self, account: AccountId, departure: Departure) {
+        if departure == Departure::default() {
+            return;
+        }
         let now = UnixTime::now();
         self.departures.remember(account, departure, now);
         let table = self.config.name().clone();
@@ -43,7 +47,11 @@ impl Table {
 
     /// `account` sat down again: what it brought back is settled.
     pub(super) async fn returned(&mut self, account: AccountId) {
-        self.departures.returned(account);
+        // The store holds no departure the memory does not (it is loaded when the table
+        // opens), so a player without one costs no write.
+        if !self.departures.returned(account) {
+            return;
+        }
         let table = self.config.name().clone();
         let forgotten = self.state.store().forget_departure(table, account).await;
         if let Err(err) = forgotten {
