@@ -112,7 +112,7 @@ impl Departures {
     }
 
     /// Forgets departures [`DEPARTURE_MEMORY`] or more before `now`. One whose time is
-    /// after `now` (the wall clock was set back) counts as just now.
+    /// after `now` (the wall clock was set back) is kept until that long after its time.
     fn forget_expired(&mut self, now: UnixTime) {
         let memory = i64::try_from(DEPARTURE_MEMORY.as_secs()).unwrap_or(i64::MAX);
         self.left
