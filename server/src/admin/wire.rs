@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditEntry, AuditReport, AuditValue};
-use crate::table::TableConfig;
+use crate::table::{TableConfig, TableSettings};
 use crate::ws::messages::WireHalt;
 
 use super::{Ban, BanTarget};
@@ -38,8 +38,6 @@ pub struct HaltedTableBody {
 pub struct TableBody {
     /// Name.
     pub table: String,
-    /// Number in the fairness records.
-    pub number: u64,
     /// `nlhe` or `plo`.
     pub game: &'static str,
     /// Small and big blind.
@@ -48,56 +46,20 @@ pub struct TableBody {
     pub seats: u8,
     /// Buy-in range.
     pub buy_in: (u64, u64),
-    /// Hands a player may sit out before being stood up.
-    pub sit_out_hands_max: u32,
-    /// The action clock, in milliseconds (server-wide).
-    pub action_clock_ms: u64,
-    /// The seed commit window, in milliseconds.
-    pub commit_window_ms: u64,
-    /// The seed reveal window, in milliseconds.
-    pub reveal_window_ms: u64,
-    /// The pause between hands, in milliseconds.
-    pub hand_pause_ms: u64,
-    /// Each seat's time bank, in seconds.
-    pub time_bank_secs: u64,
-    /// Added back to the bank per hand dealt, in seconds.
-    pub time_bank_refill_secs: u64,
-    /// Extra time for a disconnected player to act, in seconds.
-    pub disconnect_grace_secs: u64,
-    /// How long a disconnected player keeps the seat, in seconds.
-    pub seat_keep_secs: u64,
-    /// Disconnect graces per window.
-    pub disconnect_graces: u32,
-    /// The grace window, in hands.
-    pub disconnect_grace_window_hands: u64,
-}
-
-/// Whole milliseconds of a configured (bounded) duration.
-fn millis(duration: std::time::Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+    /// Number, clocks, sitting-out and disconnection rules, as the public lists show them.
+    #[serde(flatten)]
+    pub settings: TableSettings,
 }
 
 impl From<&TableConfig> for TableBody {
     fn from(c: &TableConfig) -> TableBody {
-        let presence = c.presence();
         TableBody {
             table: c.name().as_str().to_owned(),
-            number: c.number(),
             game: c.game().as_str(),
             blinds: (c.small_blind(), c.big_blind()),
             seats: c.seats(),
             buy_in: (c.buy_in_min(), c.buy_in_max()),
-            sit_out_hands_max: c.sit_out_hands_max(),
-            action_clock_ms: millis(c.action_clock()),
-            commit_window_ms: millis(c.commit_window()),
-            reveal_window_ms: millis(c.reveal_window()),
-            hand_pause_ms: millis(c.hand_pause()),
-            time_bank_secs: presence.time_bank().as_secs(),
-            time_bank_refill_secs: presence.time_bank_refill().as_secs(),
-            disconnect_grace_secs: presence.disconnect_grace().as_secs(),
-            seat_keep_secs: presence.seat_keep().as_secs(),
-            disconnect_graces: presence.graces_per_window(),
-            disconnect_grace_window_hands: presence.grace_window_hands(),
+            settings: TableSettings::from(c),
         }
     }
 }

@@ -18,6 +18,7 @@
 mod accounts;
 mod check;
 mod checkpointer;
+mod departures;
 mod group;
 mod hands;
 mod history;
@@ -27,6 +28,7 @@ mod schema;
 mod syncer;
 
 pub use accounts::{CreateAccountError, Credentials};
+pub(crate) use departures::StoredDeparture;
 pub use group::Durability;
 pub use hands::{HandSettlement, StoredHand};
 pub use history::StoredRecord;

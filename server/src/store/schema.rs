@@ -202,6 +202,22 @@ const MIGRATIONS: &[&str] = &[
         SELECT table_id, hand_no, 5, actions FROM open_hands WHERE length(actions) > 0;
     DROP TABLE open_hands;
     "#,
+    // Version 6: what each table remembers of players who left (`departures.rs`): blinds
+    // still owed and chips left with, so a restart does not forget them. At most
+    // `DEPARTURES_MAX` rows per table; rows older than `DEPARTURE_MEMORY` are deleted.
+    r#"
+    CREATE TABLE departures (
+        table_id   TEXT    NOT NULL,
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        owes_small INTEGER NOT NULL CHECK (owes_small IN (0, 1)),
+        owes_big   INTEGER NOT NULL CHECK (owes_big IN (0, 1)),
+        stack      INTEGER NOT NULL CHECK (stack >= 0),
+        -- Wall-clock seconds: the monotonic clock does not survive a restart.
+        left_at    INTEGER NOT NULL,
+        PRIMARY KEY (table_id, account_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX departures_by_age ON departures(table_id, left_at, account_id);
+    "#,
 ];
 
 /// Brings the schema up to the newest version this server knows.

@@ -38,6 +38,7 @@ use crate::ws::messages::{
 };
 use crate::ws::messages::{JsonText, WireHalt};
 
+mod departed;
 mod reconnect;
 mod seating_requests;
 
@@ -242,6 +243,7 @@ impl Table {
             state,
         };
         table.recover().await?;
+        table.restore_departures().await?;
         let store = table.state.store().clone();
         let name = table.config.name().clone();
         for (account, chips) in store.table_sessions_with_chips(name.clone()).await? {
@@ -731,7 +733,9 @@ impl Table {
             ));
         }
         // A player back soon after leaving buys in for at least what they left with.
-        let departure = self.departures.of(player.account, Instant::now());
+        let departure = self
+            .departures
+            .of(player.account, crate::clock::UnixTime::now());
         let buy_in_min = self
             .config
             .buy_in_min()
@@ -781,7 +785,7 @@ impl Table {
         if game_running {
             seating.owe_also(departure.owed);
         }
-        self.departures.returned(player.account);
+        self.returned(player.account).await;
         self.seats[usize::from(seat)] = Some(Occupant {
             account: player.account,
             name: player.name.clone(),
@@ -854,14 +858,14 @@ impl Table {
             }
         }
         self.presence.vacated(seat);
-        self.departures.remember(
+        self.departed(
             occupant.account,
             Departure {
                 owed: occupant.seating.owed(),
                 stack: occupant.stack,
             },
-            Instant::now(),
-        );
+        )
+        .await;
         self.emit(
             WireEvent::Left {
                 seat,
@@ -1097,7 +1101,7 @@ impl Table {
         let stakes = (self.config.small_blind(), self.config.big_blind());
         let Some(plan) = plan_hand(&candidates, self.button, self.last_blinds.is_some(), stakes)
         else {
-            self.game_stopped();
+            self.game_stopped().await;
             return;
         };
         let seats = plan.dealt.clone();

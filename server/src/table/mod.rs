@@ -20,6 +20,7 @@ mod dynamic;
 pub mod halt;
 mod missed_blinds;
 pub mod presence;
+mod public_settings;
 mod replay_buffer;
 mod seating;
 pub mod settlement;
@@ -34,6 +35,7 @@ use tokio::task::JoinHandle;
 pub use config::{TableConfig, TableConfigError, TableGame};
 pub use dynamic::{AdminOrder, CloseTableError, CreateTableError, KickOutcome};
 pub use presence::{PresenceRules, PresenceRulesError};
+pub use public_settings::TableSettings;
 
 use crate::accounts::AccountId;
 use crate::limits::{TABLE_DRAIN_GRACE, TABLE_INBOX_MAX};

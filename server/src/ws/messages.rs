@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::table::TableHandle;
+use crate::table::{TableHandle, TableSettings};
 
 /// The protocol version every message carries as `"v"`.
 pub const WIRE_VERSION: u16 = 1;
@@ -730,6 +730,9 @@ pub struct WireTable {
     /// Set when the table halted after a server-side failure (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub halted: Option<WireHalt>,
+    /// Number, clocks, sitting-out and disconnection rules (as the admin API shows them).
+    #[serde(flatten)]
+    pub settings: TableSettings,
 }
 
 impl WireTable {
@@ -745,6 +748,7 @@ impl WireTable {
             buy_in_min: c.buy_in_min(),
             buy_in_max: c.buy_in_max(),
             halted: table.halted(),
+            settings: TableSettings::from(c),
         }
     }
 }

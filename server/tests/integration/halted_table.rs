@@ -56,7 +56,11 @@ async fn a_halted_table_is_listed_and_watched_as_halted() {
         listed.body,
         json!({"tables": [{
             "table": TABLE, "game": "nlhe", "small_blind": 1, "big_blind": 2, "seats_max": 6,
-            "buy_in_min": 40, "buy_in_max": 400
+            "buy_in_min": 40, "buy_in_max": 400, "number": 1, "sit_out_hands_max": 30,
+            "action_clock_ms": 150, "commit_window_ms": 100, "reveal_window_ms": 5000,
+            "hand_pause_ms": 0, "time_bank_secs": 0, "time_bank_refill_secs": 0,
+            "disconnect_grace_secs": 30, "seat_keep_secs": 120, "disconnect_graces": 3,
+            "disconnect_grace_window_hands": 50
         }]}),
         "a table that plays has no `halted`"
     );

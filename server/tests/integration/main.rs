@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod bad_queries;
 mod connection_limits;
+mod departures;
 mod halted_table;
 mod idle_memory;
 mod ledger;

@@ -23,7 +23,7 @@ const HANDS_WAITED_MAX: usize = 16;
 
 /// A 1/2 hold'em table whose hands run on their own: nobody commits, so seeds are
 /// server-generated after the commit window, and every action is a time-out.
-async fn start_server(dir: &std::path::Path, sit_out_hands_max: u32) -> TestServer {
+pub(crate) async fn start_server(dir: &std::path::Path, sit_out_hands_max: u32) -> TestServer {
     start_table(
         dir,
         sit_out_hands_max,
@@ -54,13 +54,13 @@ async fn start_table(
     TestServer::start_with(config).await
 }
 
-struct Seated {
-    token: String,
-    conn: Conn,
+pub(crate) struct Seated {
+    pub(crate) token: String,
+    pub(crate) conn: Conn,
 }
 
 /// Signs up `name` and sits at `seat`.
-async fn sit(client: &Client, name: &str, seat: u8) -> Seated {
+pub(crate) async fn sit(client: &Client, name: &str, seat: u8) -> Seated {
     let token = client.sign_up(name, PASSWORD).await;
     let mut conn = Conn::open(client, Some(&token)).await;
     let answer = conn
@@ -71,7 +71,7 @@ async fn sit(client: &Client, name: &str, seat: u8) -> Seated {
 }
 
 /// The next event of `kind` with a sequence number above `after`, and that number.
-async fn event_after(conn: &mut Conn, kind: &str, after: u64) -> (u64, Value) {
+pub(crate) async fn event_after(conn: &mut Conn, kind: &str, after: u64) -> (u64, Value) {
     let message = conn
         .next(|m| {
             m["type"] == "event" && m["event"]["kind"] == kind && m["seq"].as_u64() > Some(after)
@@ -85,7 +85,7 @@ async fn event_after(conn: &mut Conn, kind: &str, after: u64) -> (u64, Value) {
 
 /// Hand announcements after `after`, until one satisfies `wanted`; every one before it must
 /// satisfy `meanwhile`.
-async fn announcement_where(
+pub(crate) async fn announcement_where(
     conn: &mut Conn,
     mut after: u64,
     wanted: impl Fn(&Value) -> bool,
@@ -102,7 +102,7 @@ async fn announcement_where(
     panic!("no such hand within {HANDS_WAITED_MAX} hands");
 }
 
-fn dealt(event: &Value) -> Vec<u64> {
+pub(crate) fn dealt(event: &Value) -> Vec<u64> {
     event["seats"]
         .as_array()
         .expect("seats")
@@ -165,7 +165,7 @@ async fn status_of(conn: &mut Conn, seat: u64, after: u64) -> Value {
 /// Hand announcements after `after` until `seat` owes both blinds (at most
 /// `HANDS_WAITED_MAX`); `each` checks every announcement and the seat's status after it.
 /// Returns the last announcement's sequence number.
-async fn until_owing_both(
+pub(crate) async fn until_owing_both(
     conn: &mut Conn,
     seat: u64,
     mut after: u64,
@@ -201,7 +201,7 @@ async fn verified_records(client: &Client, token: &str) -> Vec<fairness::SignedH
 }
 
 /// Everyone in `players` leaves; returns once the table confirmed each.
-async fn everyone_leaves(players: &mut [&mut Seated], seats: &[u64]) {
+pub(crate) async fn everyone_leaves(players: &mut [&mut Seated], seats: &[u64]) {
     for player in players.iter_mut() {
         assert_eq!(player.conn.code(json!({"type": "leave"})).await, "ack");
     }
@@ -213,7 +213,7 @@ async fn everyone_leaves(players: &mut [&mut Seated], seats: &[u64]) {
     }
 }
 
-async fn balances(client: &Client, tokens: &[&str]) -> u64 {
+pub(crate) async fn balances(client: &Client, tokens: &[&str]) -> u64 {
     let mut total = 0;
     for token in tokens {
         let me = client.get("/api/v1/me", Some(token)).await;

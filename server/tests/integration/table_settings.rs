@@ -266,3 +266,80 @@ async fn one_tables_presence_overrides_take_effect_while_another_keeps_the_serve
     }
     server.stop().await;
 }
+
+/// `list_tables` over a WebSocket: the `tables` reply's list.
+async fn listed_over_the_socket(client: &Client) -> Value {
+    let mut conn = Conn::open(client, None).await;
+    conn.send_text(json!({"v": 1, "id": 1, "type": "list_tables"}).to_string())
+        .await;
+    let reply = conn.next(|m| m["id"] == 1).await;
+    assert_eq!(reply["type"], "tables", "{reply}");
+    reply["tables"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_lists_show_every_setting_the_admin_list_shows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start(dir.path(), layer(SERVER_BANK_SECS, None)).await;
+    let client = server.client();
+    let created = create(&client, &full_spec()).await;
+    assert_eq!(created.status, 201, "{created:?}");
+
+    // The socket and REST lists are one and the same.
+    let public = listed_over_the_socket(&client).await;
+    let rest = client.get("/api/v1/tables", None).await;
+    assert_eq!(rest.status, 200, "{rest:?}");
+    assert_eq!(public, rest.body["tables"]);
+
+    // Each table (the default ones and the created one) shows every setting the admin API
+    // does, with the same value; the stakes keep their older public names.
+    let admin = listed(&client).await;
+    let admin_tables = admin.as_array().expect("tables");
+    assert!(admin_tables.len() >= 2, "{admin}");
+    assert_eq!(public.as_array().expect("tables").len(), admin_tables.len());
+    for admin_table in admin_tables {
+        let name = admin_table["table"].as_str().expect("name");
+        let listed = settings_of(&public, name);
+        for (key, value) in admin_table.as_object().expect("object") {
+            let public_value = match key.as_str() {
+                "blinds" => json!([listed["small_blind"], listed["big_blind"]]),
+                "buy_in" => json!([listed["buy_in_min"], listed["buy_in_max"]]),
+                "seats" => listed["seats_max"].clone(),
+                _ => listed[key].clone(),
+            };
+            assert_eq!(&public_value, value, "{key} of {name} in {listed}");
+        }
+    }
+    // The created table's own values, which no default shares.
+    let full = settings_of(&public, "t-full");
+    for (key, value) in full_spec().as_object().expect("object") {
+        if !["name", "blinds", "buy_in", "seats"].contains(&key.as_str()) {
+            assert_eq!(&full[key], value, "{key} in {full}");
+        }
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_tables_are_listed_as_the_protocol_document_shows() {
+    let document =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md"))
+            .expect("docs/protocol.md");
+    let example = document
+        .lines()
+        .find(|line| line.starts_with(r#"{"tables": [{"table": "nlhe-1-2""#))
+        .expect("the GET /api/v1/tables example");
+    let mut example: Value = serde_json::from_str(example).expect("the example is JSON");
+    // The example shows a halted table; this server's tables play.
+    for table in example["tables"].as_array_mut().expect("tables") {
+        table.as_object_mut().expect("table").remove("halted");
+    }
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = TestServer::start(dir.path()).await;
+    let client = server.client();
+    let listed = client.get("/api/v1/tables", None).await;
+    assert_eq!(listed.body, example);
+    assert_eq!(listed_over_the_socket(&client).await, example["tables"]);
+    server.stop().await;
+}

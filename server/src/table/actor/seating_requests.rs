@@ -137,9 +137,12 @@ impl Table {
     }
 
     /// Fewer than two players can be dealt: the game stops and every debt is forgiven.
-    pub(super) fn game_stopped(&mut self) {
-        self.last_blinds = None;
-        self.departures.game_stopped();
+    /// Departed players' debts are forgiven only when a game that ran stops: after a restart
+    /// no game runs yet, and their debts stand (`departed.rs`).
+    pub(super) async fn game_stopped(&mut self) {
+        if self.last_blinds.take().is_some() {
+            self.forgive_departed_blinds().await;
+        }
         for occupant in self.seats.iter_mut().flatten() {
             occupant.seating.game_stopped();
         }
