@@ -241,6 +241,10 @@ pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
 pub const WS_WRITE_BATCH_BYTES: usize = 16 * 1024;
 /// Most bytes a WebSocket may hold waiting to be written when writes keep failing.
 pub const WS_WRITE_BUFFER_BYTES_MAX: usize = 256 * 1024;
+/// Most tables one `list_tables` reply lists (the reply says where the next page starts). A
+/// listed table takes about 400 bytes, so a page stays well inside
+/// [`WS_WRITE_BUFFER_BYTES_MAX`], which no single message may exceed.
+pub const LIST_TABLES_PAGE_MAX: usize = 200;
 
 /// How long a TLS handshake may take before the connection is closed.
 pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);

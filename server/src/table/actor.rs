@@ -595,7 +595,7 @@ impl Table {
                 self.watchers.remove(&conn);
                 Ok(())
             }
-            ClientRequest::ListTables {} => {
+            ClientRequest::ListTables { .. } => {
                 Err(refuse(RejectCode::Internal, "not a table request"))
             }
             ClientRequest::Sit { .. }
@@ -660,7 +660,7 @@ impl Table {
                     } => self.act(&player, hand, action, amount).await,
                     ClientRequest::Watch { .. }
                     | ClientRequest::Unwatch { .. }
-                    | ClientRequest::ListTables {} => Ok(()),
+                    | ClientRequest::ListTables { .. } => Ok(()),
                 }
             }
         }

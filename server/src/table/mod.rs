@@ -269,6 +269,25 @@ impl Tables {
         tables.into_iter()
     }
 
+    /// Up to `limit` tables by name, starting after `after` (from the first if `None`), and
+    /// whether more follow.
+    pub fn page(&self, after: Option<&str>, limit: usize) -> (Vec<TableHandle>, bool) {
+        use std::ops::Bound;
+        let Ok(by_name) = self.by_name.read() else {
+            return (Vec::new(), false);
+        };
+        let start = match after {
+            Some(name) => Bound::Excluded(name),
+            None => Bound::Unbounded,
+        };
+        let mut rest = by_name
+            .range::<str, _>((start, Bound::Unbounded))
+            .map(|(_, table)| table);
+        let page: Vec<TableHandle> = rest.by_ref().take(limit).cloned().collect();
+        let more = rest.next().is_some();
+        (page, more)
+    }
+
     /// How many open tables halted after a server-side failure.
     pub fn halted(&self) -> usize {
         self.iter().filter(|t| t.halted().is_some()).count()

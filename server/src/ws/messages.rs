@@ -13,8 +13,15 @@ pub const WIRE_VERSION: u16 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientRequest {
-    /// The tables this server runs.
-    ListTables {},
+    /// The tables this server runs, by name, one page at a time.
+    ListTables {
+        /// List the tables whose names come after this one (the previous reply's `next`).
+        #[serde(default)]
+        after: Option<String>,
+        /// Tables per page, at most (and by default) `LIST_TABLES_PAGE_MAX`.
+        #[serde(default)]
+        limit: Option<usize>,
+    },
     /// Start receiving a table's events (observers may do this without a token).
     Watch {
         /// The table's name.
@@ -120,7 +127,7 @@ impl ClientRequest {
     /// The table the request is about, if any.
     pub fn table(&self) -> Option<&str> {
         match self {
-            ClientRequest::ListTables {} => None,
+            ClientRequest::ListTables { .. } => None,
             ClientRequest::Watch { table }
             | ClientRequest::Unwatch { table }
             | ClientRequest::Sit { table, .. }
@@ -652,8 +659,11 @@ pub enum ServerMessage {
         v: u16,
         /// The request's id.
         id: u64,
-        /// The tables.
+        /// The tables, by name.
         tables: Vec<WireTable>,
+        /// Where the next page starts (send it as `after`); absent on the last page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
     },
     /// The request was refused; nothing changed.
     Rejected {

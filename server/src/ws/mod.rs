@@ -21,7 +21,10 @@ use crate::admin::Notice;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::limiter::{Admission, ConnectionLimits, MessageGate};
-use crate::limits::{OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX, WS_CLOSE_SEND_TIMEOUT};
+use crate::limits::{
+    LIST_TABLES_PAGE_MAX, OUTGOING_QUEUE_MAX, WATCHED_TABLES_PER_CONNECTION_MAX,
+    WS_CLOSE_SEND_TIMEOUT,
+};
 use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::table::{ConnId, Outbox, Player, TableCommand, Tables};
@@ -253,6 +256,29 @@ where
     }
 }
 
+/// One page of the table list: one message may not exceed the socket's write buffer, so the
+/// list comes [`LIST_TABLES_PAGE_MAX`] tables at a time.
+fn list_tables(id: u64, request: &ClientRequest, tables: &Tables) -> ServerMessage {
+    let (after, limit) = match request {
+        ClientRequest::ListTables { after, limit } => (after.as_deref(), *limit),
+        _ => (None, None),
+    };
+    let limit = limit
+        .unwrap_or(LIST_TABLES_PAGE_MAX)
+        .clamp(1, LIST_TABLES_PAGE_MAX);
+    let (page, more) = tables.page(after, limit);
+    let next = page
+        .last()
+        .filter(|_| more)
+        .map(|table| table.config().name().as_str().to_owned());
+    ServerMessage::Tables {
+        v: WIRE_VERSION,
+        id,
+        tables: page.iter().map(WireTable::of).collect(),
+        next,
+    }
+}
+
 /// Parses one text message and hands it to its table, or answers it here.
 fn route_request(
     conn: ConnId,
@@ -275,12 +301,7 @@ fn route_request(
     };
     let id = request.id;
     let Some(name) = request.body.table().map(str::to_owned) else {
-        let tables = tables.iter().map(|t| WireTable::of(&t)).collect();
-        return answer(ServerMessage::Tables {
-            v: WIRE_VERSION,
-            id,
-            tables,
-        });
+        return answer(list_tables(id, &request.body, tables));
     };
     let Some(table) = tables.get(&name) else {
         return answer(ServerMessage::rejected(

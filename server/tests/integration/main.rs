@@ -14,6 +14,7 @@ mod reconnect;
 mod seating;
 mod support;
 mod table_errors;
+mod table_list_pages;
 mod table_settings;
 mod tls;
 mod websocket_limits;
