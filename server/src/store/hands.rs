@@ -38,12 +38,13 @@ pub struct HandSettlement {
 /// The hash of the last record at `table` and its hand number.
 fn last_record(conn: &Connection, table: &TableId) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT hand_no, record_hash FROM hand_records WHERE table_id = ?1
              ORDER BY hand_no DESC LIMIT 1",
-            [table.as_str()],
-            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)),
-        )
+        )?
+        .query_row([table.as_str()], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+        })
         .optional()?;
     row.map(|(hand_no, hash)| {
         let hand_no = u64::try_from(hand_no)

@@ -33,17 +33,14 @@ struct AccountRow {
 /// Reads one ledger account.
 fn account_row(conn: &Connection, id: LedgerAccountId) -> Result<Option<AccountRow>, StoreError> {
     let row = conn
-        .query_row(
-            "SELECT kind, table_id, balance FROM ledger_accounts WHERE id = ?1",
-            [id.get()],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, Option<String>>(1)?,
-                    row.get::<_, i64>(2)?,
-                ))
-            },
-        )
+        .prepare_cached("SELECT kind, table_id, balance FROM ledger_accounts WHERE id = ?1")?
+        .query_row([id.get()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })
         .optional()?;
     row.map(|(kind, table, balance)| {
         let kind = LedgerAccountKind::from_db(&kind)
@@ -136,17 +133,16 @@ fn replay(
     print: &[u8; 32],
 ) -> Result<Option<Receipt>, LedgerError> {
     let found = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, kind, fingerprint FROM ledger_transactions WHERE idempotency_key = ?1",
-            [key.as_str()],
-            |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Vec<u8>>(2)?,
-                ))
-            },
-        )
+        )?
+        .query_row([key.as_str()], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Vec<u8>>(2)?,
+            ))
+        })
         .optional()?;
     let Some((id, kind, stored_print)) = found else {
         return Ok(None);
