@@ -475,6 +475,32 @@ mod tests {
     }
 
     #[test]
+    fn line_endings_and_control_characters_in_every_string_kind() {
+        assert_eq!(value("\"\"\"a\r\nb\"\"\""), Value::String("a\nb".into()));
+        assert_eq!(value("'''a\r\nb'''"), Value::String("a\nb".into()));
+        for text in [
+            "\"a\u{7}\"",
+            "'a\u{7}'",
+            "\"\"\"a\u{7}\"\"\"",
+            "'''a\u{7}'''",
+        ] {
+            assert_eq!(
+                error(&format!("s = {text}")).kind,
+                PhhErrorKind::ControlCharacter('\u{7}'),
+                "{text:?}"
+            );
+        }
+        for text in ["\"\"\"a\rb\"\"\"", "'''a\rb'''"] {
+            assert_eq!(
+                error(&format!("s = {text}")).kind,
+                PhhErrorKind::ControlCharacter('\r'),
+                "{text:?}"
+            );
+        }
+        assert_eq!(value("'a\tb'"), Value::String("a\tb".into()));
+    }
+
+    #[test]
     fn numbers_booleans_and_dates() {
         assert_eq!(value("1_000"), Value::Integer(1000));
         assert_eq!(value("-17"), Value::Integer(-17));
