@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use fairness::{verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode, SignedHandRecord};
+use fairness::{
+    verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode, SignedHandRecord, VerifiedHand,
+};
 use poker_server::config::ConfigLayer;
 use poker_server::table::PresenceRules;
 use serde_json::{json, Value};
@@ -184,11 +186,45 @@ async fn until_owing_both(
     after
 }
 
-/// Every record of the table verifies as one chain; returns them.
-async fn verified_records(client: &Client, token: &str) -> Vec<fairness::SignedHandRecord> {
+/// Hand announcements after `after` (at most `HANDS_WAITED_MAX`) until one after which
+/// `seat`, dealt back in, would be neither the small nor the big blind; returns the last
+/// announcement's sequence number. Only a hand still in play counts: the client may read
+/// announcements late.
+async fn until_back_in_spares_the_blinds(conn: &mut Conn, seat: u64, after: u64) -> u64 {
+    let mut announced = after;
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, event) = event_after(conn, "hand_announced", announced).await;
+        announced = seq;
+        if snapshot(conn, seq).await["hand"] != event["hand"] {
+            continue;
+        }
+        let mut next_seats = dealt(&event);
+        next_seats.push(seat);
+        next_seats.sort_unstable();
+        let next_button = next_after(&next_seats, button(&event));
+        let (small, big) = blinds(&next_seats, next_button);
+        if small != seat && big != seat {
+            break;
+        }
+    }
+    announced
+}
+
+/// Every record of the test table verifies as one chain; returns them.
+async fn verified_records(client: &Client, token: &str) -> Vec<SignedHandRecord> {
+    verified_chain(client, token, TABLE).await.0
+}
+
+/// Every record of `table`, fetched page by page, verifies as one chain under the server's
+/// published key, from genesis; returns the records and what each verified to.
+async fn verified_chain(
+    client: &Client,
+    token: &str,
+    table: &str,
+) -> (Vec<SignedHandRecord>, Vec<VerifiedHand>) {
     let key = client.get("/api/v1/server-key", None).await;
     let public = PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key");
-    let records = table_records(client, token, TABLE).await;
+    let records = table_records(client, token, table).await;
     let verified = verify_chain(
         &records,
         &KeyRing::new(public),
@@ -197,7 +233,7 @@ async fn verified_records(client: &Client, token: &str) -> Vec<fairness::SignedH
     )
     .unwrap_or_else(|err| panic!("{err:?}"));
     assert_eq!(verified.len(), records.len());
-    records
+    (records, verified)
 }
 
 /// Everyone in `players` leaves; returns once the table confirmed each.
@@ -251,24 +287,8 @@ async fn missed_blinds_are_posted_or_waited_for_and_every_record_verifies() {
     })
     .await;
     // She comes back when the next hand would put her neither in the small nor in the
-    // big blind, so she posts: 2 live, 1 dead. (Only a hand still in play counts: the
-    // client may read announcements late.)
-    let mut announced = after;
-    for _ in 0..HANDS_WAITED_MAX {
-        let (seq, event) = event_after(&mut carol.conn, "hand_announced", announced).await;
-        announced = seq;
-        if snapshot(&mut carol.conn, seq).await["hand"] != event["hand"] {
-            continue;
-        }
-        let mut next_seats = dealt(&event);
-        next_seats.push(4);
-        next_seats.sort_unstable();
-        let next_button = next_after(&next_seats, button(&event));
-        let (small, big) = blinds(&next_seats, next_button);
-        if small != 4 && big != 4 {
-            break;
-        }
-    }
+    // big blind, so she posts: 2 live, 1 dead.
+    let announced = until_back_in_spares_the_blinds(&mut carol.conn, 4, after).await;
     assert_eq!(carol.conn.code(json!({"type": "sit_in"})).await, "ack");
     let (seq, back) = event_after(&mut carol.conn, "sat_in", announced).await;
     assert_eq!(
@@ -530,16 +550,7 @@ async fn a_hand_with_posts_cut_short_by_sigkill_is_voided_and_verifies_on_restar
     let client = Client { addr };
     let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
     assert_eq!(balances(&client, &token_refs).await, 3 * 10_000);
-    let key = client.get("/api/v1/server-key", None).await;
-    let public = PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key");
-    let records = table_records(&client, &tokens[0], table).await;
-    let verified = verify_chain(
-        &records,
-        &KeyRing::new(public),
-        Predecessor::Genesis,
-        SignatureMode::Strict,
-    )
-    .unwrap_or_else(|err| panic!("{err:?}"));
+    let (records, verified) = verified_chain(&client, &tokens[0], table).await;
     let last = verified.last().expect("records");
     assert_eq!(last.hand_no, posted_hand);
     assert_eq!(last.status, HandStatus::VoidAborted);
@@ -710,22 +721,7 @@ async fn a_player_away_while_the_blinds_pass_owes_them_on_coming_back() {
 
     // He comes back when the next hand would put him neither in the small nor in the big
     // blind, and is dealt in by posting both: 2 live, 1 dead.
-    let mut announced = after;
-    for _ in 0..HANDS_WAITED_MAX {
-        let (seq, event) = event_after(&mut alice.conn, "hand_announced", announced).await;
-        announced = seq;
-        if snapshot(&mut alice.conn, seq).await["hand"] != event["hand"] {
-            continue;
-        }
-        let mut next_seats = dealt(&event);
-        next_seats.push(5);
-        next_seats.sort_unstable();
-        let next_button = next_after(&next_seats, button(&event));
-        let (small, big) = blinds(&next_seats, next_button);
-        if small != 5 && big != 5 {
-            break;
-        }
-    }
+    let announced = until_back_in_spares_the_blinds(&mut alice.conn, 5, after).await;
     let mut dave = Seated {
         conn: Conn::open(&client, Some(&dave.token)).await,
         token: dave.token,
