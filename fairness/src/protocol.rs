@@ -141,6 +141,22 @@ impl HandSession {
         )
     }
 
+    /// The commit list entries for client seeds chosen by their seats: one
+    /// [`SeedOrigin::Client`] entry per `(seat, seed)`, committed with
+    /// [`client_commitment`](Self::client_commitment), ready for
+    /// [`close_commitments`](Self::close_commitments). (A seat whose seed the server
+    /// generates needs its own entry.)
+    pub fn client_commit_entries(&self, seeds: &[(u8, ClientSeed)]) -> Vec<CommitEntry> {
+        seeds
+            .iter()
+            .map(|(seat, seed)| CommitEntry {
+                seat: *seat,
+                origin: SeedOrigin::Client,
+                commitment: self.client_commitment(*seat, seed),
+            })
+            .collect()
+    }
+
     /// Step 3: accepts a seat's revealed seed if it matches its commitment.
     pub fn reveal(&mut self, seat: u8, seed: ClientSeed) -> Result<(), ProtocolError> {
         let list = self

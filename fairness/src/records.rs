@@ -203,6 +203,27 @@ pub enum RecordedAction {
     TimeOut,
 }
 
+/// How the engine action a seat took is logged: the same five kinds, a bet or raise with
+/// its street total in chips.
+///
+/// ```
+/// use fairness::RecordedAction;
+/// use poker_core::{Action, Chips};
+///
+/// assert_eq!(RecordedAction::from(Action::BetTo(Chips::new(6))), RecordedAction::BetTo(6));
+/// ```
+impl From<poker_core::Action> for RecordedAction {
+    fn from(action: poker_core::Action) -> RecordedAction {
+        match action {
+            poker_core::Action::Fold => RecordedAction::Fold,
+            poker_core::Action::Check => RecordedAction::Check,
+            poker_core::Action::Call => RecordedAction::Call,
+            poker_core::Action::BetTo(to) => RecordedAction::BetTo(to.get()),
+            poker_core::Action::TimeOut => RecordedAction::TimeOut,
+        }
+    }
+}
+
 /// One entry of the action log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggedAction {
