@@ -198,23 +198,7 @@ async fn connections_beyond_the_per_address_limit_are_closed_on_accept() {
     assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
     // The slot comes back when a connection closes.
     drop(first);
-    let client = server.client();
-    let deadline = std::time::Instant::now() + PATIENCE;
-    loop {
-        let attempt = tokio::spawn(async move {
-            client
-                .raw_status(
-                    "GET /api/v1/health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
-                )
-                .await
-        })
-        .await;
-        if let Ok(200) = attempt {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "slot never freed");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    server.client().until_a_slot_frees(PATIENCE).await;
     server.stop().await;
 }
 
