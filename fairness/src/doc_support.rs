@@ -113,14 +113,7 @@ pub fn played_hand() -> (ServerKey, SignedHandRecord) {
             action: action.into(),
         });
     }
-    let finals = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, stack)| crate::records::FinalStack {
-            seat: seat.index(),
-            stack: stack.get(),
-        })
-        .collect();
+    let finals = crate::records::FinalStack::all_of(&hand);
     let record = session
         .finish(
             &key,

@@ -252,6 +252,29 @@ pub struct FinalStack {
     pub stack: u64,
 }
 
+impl FinalStack {
+    /// Every seat's stack in an engine hand (a finished one, for a record), in seat order.
+    ///
+    /// ```
+    /// let setup = fairness::doc_support::heads_up_setup();
+    /// let deck = poker_core::Deck::ordered(poker_core::DeckKind::Standard);
+    /// let (hand, _) = fairness::start_hand(&setup, deck).expect("a valid start");
+    /// let stacks = fairness::FinalStack::all_of(&hand);
+    /// // The blinds are in the pot: seat 0 (button, small blind) and seat 3 (big blind).
+    /// let stacks: Vec<(u8, u64)> = stacks.iter().map(|s| (s.seat, s.stack)).collect();
+    /// assert_eq!(stacks, [(0, 199), (3, 198)]);
+    /// ```
+    pub fn all_of(hand: &poker_core::Hand) -> Vec<FinalStack> {
+        hand.stacks()
+            .into_iter()
+            .map(|(seat, stack)| FinalStack {
+                seat: seat.index(),
+                stack: stack.get(),
+            })
+            .collect()
+    }
+}
+
 /// What a hand record states about how the hand went.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandOutcome {

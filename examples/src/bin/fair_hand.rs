@@ -92,14 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             action: action.into(),
         });
     }
-    let finals: Vec<FinalStack> = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, chips)| FinalStack {
-            seat: seat.index(),
-            stack: chips.get(),
-        })
-        .collect();
+    let finals = FinalStack::all_of(&hand);
 
     // 4. The server reveals its seed in the signed record.
     let record = session.finish(

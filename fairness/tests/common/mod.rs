@@ -134,14 +134,7 @@ pub fn play(
         });
         step += 1;
     }
-    let stacks = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, stack)| FinalStack {
-            seat: seat.index(),
-            stack: stack.get(),
-        })
-        .collect();
+    let stacks = FinalStack::all_of(&hand);
     (actions, hand.board().len(), stacks)
 }
 

@@ -199,14 +199,7 @@ pub fn played_record_of(
             action: action.into(),
         });
     }
-    let finals: Vec<FinalStack> = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, stack)| FinalStack {
-            seat: seat.index(),
-            stack: stack.get(),
-        })
-        .collect();
+    let finals = FinalStack::all_of(&hand);
     session
         .finish(key, previous, log, hand.board().len(), finals)
         .unwrap()
