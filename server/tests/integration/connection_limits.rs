@@ -186,19 +186,7 @@ async fn connections_beyond_the_per_address_limit_are_closed_on_accept() {
         ..ConfigLayer::default()
     })
     .await;
-    let first = TcpStream::connect(server.addr).await.expect("connect");
-    let _second = TcpStream::connect(server.addr).await.expect("connect");
-    let mut third = TcpStream::connect(server.addr)
-        .await
-        .expect("the kernel accepts");
-    let mut buf = [0u8; 16];
-    let read = tokio::time::timeout(Duration::from_secs(2), third.read(&mut buf))
-        .await
-        .expect("the server closes it at once");
-    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
-    // The slot comes back when a connection closes.
-    drop(first);
-    server.client().until_a_slot_frees(PATIENCE).await;
+    server.check_a_limit_of_two_connections(PATIENCE).await;
     server.stop().await;
 }
 

@@ -113,6 +113,24 @@ impl TestServer {
             .expect("clean shutdown");
     }
 
+    /// Checks a limit of two connections (in all, or from one address: the tests connect
+    /// from one): two idle connections take both slots, a third is closed at once with no
+    /// answer, and once one of the two closes, the server answers again within `patience`.
+    pub(crate) async fn check_a_limit_of_two_connections(&self, patience: Duration) {
+        let first = TcpStream::connect(self.addr).await.expect("connect");
+        let _second = TcpStream::connect(self.addr).await.expect("connect");
+        let mut third = TcpStream::connect(self.addr)
+            .await
+            .expect("the kernel accepts");
+        let mut buf = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_secs(2), third.read(&mut buf))
+            .await
+            .expect("the server closes it at once");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+        drop(first);
+        self.client().until_a_slot_frees(patience).await;
+    }
+
     pub(crate) fn client(&self) -> Client {
         Client { addr: self.addr }
     }
