@@ -20,6 +20,8 @@ use crate::table_errors::Conn;
 const PASSWORD: &str = "correct horse battery";
 const TABLE: &str = "t-nlhe";
 const BUY_IN: u64 = 200;
+/// Every account's balance on signing up.
+const STARTING_BALANCE: u64 = 10_000;
 /// Most hands any single wait in these tests lets go by.
 const HANDS_WAITED_MAX: usize = 16;
 
@@ -249,13 +251,15 @@ async fn everyone_leaves(players: &mut [&mut Seated], seats: &[u64]) {
     }
 }
 
-async fn balances(client: &Client, tokens: &[&str]) -> u64 {
+/// Every chip is back: the accounts of `tokens` hold their starting balances (10,000
+/// each) between them.
+async fn every_chip_back(client: &Client, tokens: &[impl AsRef<str>]) {
     let mut total = 0;
     for token in tokens {
-        let me = client.get("/api/v1/me", Some(token)).await;
+        let me = client.get("/api/v1/me", Some(token.as_ref())).await;
         total += me.body["balance"].as_u64().expect("balance");
     }
-    total
+    assert_eq!(total, STARTING_BALANCE * tokens.len() as u64);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -346,8 +350,11 @@ async fn missed_blinds_are_posted_or_waited_for_and_every_record_verifies() {
         &[0, 2, 4, 5],
     )
     .await;
-    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    every_chip_back(
+        &client,
+        &[&alice.token, &bob.token, &carol.token, &dave.token],
+    )
+    .await;
     let records = verified_records(&client, &alice.token).await;
     assert!(records.iter().any(|r| r
         .body()
@@ -446,12 +453,11 @@ async fn sit_out_next_hand_waits_for_the_hand_and_sitting_out_too_long_stands_up
     let me = client.get("/api/v1/me", Some(&alice.token)).await;
     assert_eq!(
         me.body["balance"].as_u64(),
-        Some(10_000 - BUY_IN + cashed_out)
+        Some(STARTING_BALANCE - BUY_IN + cashed_out)
     );
 
     everyone_leaves(&mut [&mut bob, &mut carol], &[2, 4]).await;
-    let tokens = [&alice.token, &bob.token, &carol.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 3 * 10_000);
+    every_chip_back(&client, &[&alice.token, &bob.token, &carol.token]).await;
     verified_records(&client, &bob.token).await;
     server.stop().await;
 }
@@ -548,8 +554,7 @@ async fn a_hand_with_posts_cut_short_by_sigkill_is_voided_and_verifies_on_restar
 
     let (_second, addr) = spawn_server(&data);
     let client = Client { addr };
-    let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    assert_eq!(balances(&client, &token_refs).await, 3 * 10_000);
+    every_chip_back(&client, &tokens).await;
     let (records, verified) = verified_chain(&client, &tokens[0], table).await;
     let last = verified.last().expect("records");
     assert_eq!(last.hand_no, posted_hand);
@@ -653,8 +658,7 @@ async fn a_debt_survives_a_hand_voided_before_the_deal_and_the_same_button_deals
     assert_eq!(status_of(&mut carol.conn, 4, seq).await["owes"], "none");
 
     everyone_leaves(&mut [&mut alice, &mut bob, &mut carol], &[0, 2, 4]).await;
-    let tokens = [&alice.token, &bob.token, &carol.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 3 * 10_000);
+    every_chip_back(&client, &[&alice.token, &bob.token, &carol.token]).await;
     let records = verified_records(&client, &alice.token).await;
     let posted_twice = records
         .iter()
@@ -736,8 +740,11 @@ async fn a_player_away_while_the_blinds_pass_owes_them_on_coming_back() {
         &[0, 2, 4, 5],
     )
     .await;
-    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    every_chip_back(
+        &client,
+        &[&alice.token, &bob.token, &carol.token, &dave.token],
+    )
+    .await;
     verified_records(&client, &alice.token).await;
     server.stop().await;
 }
@@ -796,7 +803,10 @@ async fn leaving_and_sitting_down_again_keeps_the_blinds_owed_and_the_stack_left
         &[0, 2, 5, 1],
     )
     .await;
-    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    every_chip_back(
+        &client,
+        &[&alice.token, &bob.token, &carol.token, &dave.token],
+    )
+    .await;
     server.stop().await;
 }
