@@ -1,7 +1,7 @@
 //! Small fixed hands for documentation examples. Not part of the protocol.
 
 use crate::keys::ServerKey;
-use crate::records::{CommitEntry, SeedOrigin, SignedHandRecord};
+use crate::records::SignedHandRecord;
 use crate::seeds::{ClientSeed, ServerSeed};
 use crate::setup::{AnteKind, Betting, ForcedBets, HandSetup, OddChipRule, SeatEntry, Variant};
 use crate::{digest::RecordHash, protocol::HandSession};
@@ -49,20 +49,8 @@ pub fn voided_hand() -> (ServerKey, SignedHandRecord) {
         heads_up_setup(),
         ServerSeed::from_bytes([2; 32]),
     );
-    let alice = ClientSeed::from_bytes([3; 32]);
-    let bob = ClientSeed::from_bytes([4; 32]);
-    let entries = vec![
-        CommitEntry {
-            seat: 0,
-            origin: SeedOrigin::Client,
-            commitment: session.client_commitment(0, &alice),
-        },
-        CommitEntry {
-            seat: 3,
-            origin: SeedOrigin::Client,
-            commitment: session.client_commitment(3, &bob),
-        },
-    ];
+    let [alice, bob] = [3, 4].map(|byte| ClientSeed::from_bytes([byte; 32]));
+    let entries = session.client_commit_entries(&[(0, alice.clone()), (3, bob)]);
     session
         .close_commitments(&key, entries)
         .expect("seats match the setup");
@@ -92,14 +80,7 @@ pub fn played_hand() -> (ServerKey, SignedHandRecord) {
         (0, ClientSeed::from_bytes([6; 32])),
         (3, ClientSeed::from_bytes([7; 32])),
     ];
-    let entries = seeds
-        .iter()
-        .map(|(seat, seed)| CommitEntry {
-            seat: *seat,
-            origin: SeedOrigin::Client,
-            commitment: session.client_commitment(*seat, seed),
-        })
-        .collect();
+    let entries = session.client_commit_entries(&seeds);
     session
         .close_commitments(&key, entries)
         .expect("seats match the setup");
@@ -121,25 +102,18 @@ pub fn played_hand() -> (ServerKey, SignedHandRecord) {
     let mut actions = Vec::new();
     while let Some(seat) = hand.to_act() {
         let legal = hand.legal_actions().expect("someone acts");
-        let (action, logged) = if legal.can_check {
-            (Action::Check, crate::records::RecordedAction::Check)
+        let action = if legal.can_check {
+            Action::Check
         } else {
-            (Action::Call, crate::records::RecordedAction::Call)
+            Action::Call
         };
         hand.apply(seat, action).expect("legal action");
         actions.push(crate::records::LoggedAction {
             seat: seat.index(),
-            action: logged,
+            action: action.into(),
         });
     }
-    let finals = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, stack)| crate::records::FinalStack {
-            seat: seat.index(),
-            stack: stack.get(),
-        })
-        .collect();
+    let finals = crate::records::FinalStack::all_of(&hand);
     let record = session
         .finish(
             &key,

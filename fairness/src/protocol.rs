@@ -141,6 +141,22 @@ impl HandSession {
         )
     }
 
+    /// The commit list entries for client seeds chosen by their seats: one
+    /// [`SeedOrigin::Client`] entry per `(seat, seed)`, committed with
+    /// [`client_commitment`](Self::client_commitment), ready for
+    /// [`close_commitments`](Self::close_commitments). (A seat whose seed the server
+    /// generates needs its own entry.)
+    pub fn client_commit_entries(&self, seeds: &[(u8, ClientSeed)]) -> Vec<CommitEntry> {
+        seeds
+            .iter()
+            .map(|(seat, seed)| CommitEntry {
+                seat: *seat,
+                origin: SeedOrigin::Client,
+                commitment: self.client_commitment(*seat, seed),
+            })
+            .collect()
+    }
+
     /// Step 3: accepts a seat's revealed seed if it matches its commitment.
     pub fn reveal(&mut self, seat: u8, seed: ClientSeed) -> Result<(), ProtocolError> {
         let list = self
@@ -267,24 +283,18 @@ impl HandSession {
         key: &ServerKey,
         previous: RecordHash,
     ) -> Result<SignedHandRecord, ProtocolError> {
-        let commitments = self
-            .commitments
-            .clone()
-            .ok_or(ProtocolError::OutOfOrder("void before the commit list"))?;
+        let commitments = self.commitments_for_void()?;
         let flagged = self.missing_reveals();
         if flagged.is_empty() {
             return Err(ProtocolError::NothingMissing);
         }
-        let outcome = HandOutcome {
-            status: HandStatus::VoidMissingReveal,
+        Ok(self.undealt_void(
+            key,
+            previous,
+            commitments,
+            HandStatus::VoidMissingReveal,
             flagged,
-            deck: None,
-            hole_cards: Vec::new(),
-            board: Vec::new(),
-            actions: Vec::new(),
-            final_stacks: self.starting_stacks(),
-        };
-        Ok(self.sign_record(key, previous, commitments, outcome))
+        ))
     }
 
     /// A void because the server stopped (crash or shutdown) after the commit list and
@@ -296,20 +306,44 @@ impl HandSession {
         key: &ServerKey,
         previous: RecordHash,
     ) -> Result<SignedHandRecord, ProtocolError> {
-        let commitments = self
-            .commitments
+        let commitments = self.commitments_for_void()?;
+        Ok(self.undealt_void(
+            key,
+            previous,
+            commitments,
+            HandStatus::VoidInterruptedBeforeDeal,
+            Vec::new(),
+        ))
+    }
+
+    /// The signed commit list a void before the deal refers to; there is none to void
+    /// against before the commitments close.
+    fn commitments_for_void(&self) -> Result<Signed<CommitList>, ProtocolError> {
+        self.commitments
             .clone()
-            .ok_or(ProtocolError::OutOfOrder("void before the commit list"))?;
+            .ok_or(ProtocolError::OutOfOrder("void before the commit list"))
+    }
+
+    /// The signed record of a hand voided before the deal: nothing dealt or acted, every
+    /// stack as it started, `flagged` the seats at fault.
+    fn undealt_void(
+        self,
+        key: &ServerKey,
+        previous: RecordHash,
+        commitments: Signed<CommitList>,
+        status: HandStatus,
+        flagged: Vec<u8>,
+    ) -> SignedHandRecord {
         let outcome = HandOutcome {
-            status: HandStatus::VoidInterruptedBeforeDeal,
-            flagged: Vec::new(),
+            status,
+            flagged,
             deck: None,
             hole_cards: Vec::new(),
             board: Vec::new(),
             actions: Vec::new(),
             final_stacks: self.starting_stacks(),
         };
-        Ok(self.sign_record(key, previous, commitments, outcome))
+        self.sign_record(key, previous, commitments, outcome)
     }
 
     fn starting_stacks(&self) -> Vec<FinalStack> {

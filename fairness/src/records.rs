@@ -203,6 +203,27 @@ pub enum RecordedAction {
     TimeOut,
 }
 
+/// How the engine action a seat took is logged: the same five kinds, a bet or raise with
+/// its street total in chips.
+///
+/// ```
+/// use fairness::RecordedAction;
+/// use poker_core::{Action, Chips};
+///
+/// assert_eq!(RecordedAction::from(Action::BetTo(Chips::new(6))), RecordedAction::BetTo(6));
+/// ```
+impl From<poker_core::Action> for RecordedAction {
+    fn from(action: poker_core::Action) -> RecordedAction {
+        match action {
+            poker_core::Action::Fold => RecordedAction::Fold,
+            poker_core::Action::Check => RecordedAction::Check,
+            poker_core::Action::Call => RecordedAction::Call,
+            poker_core::Action::BetTo(to) => RecordedAction::BetTo(to.get()),
+            poker_core::Action::TimeOut => RecordedAction::TimeOut,
+        }
+    }
+}
+
 /// One entry of the action log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggedAction {
@@ -229,6 +250,29 @@ pub struct FinalStack {
     pub seat: u8,
     /// Its stack.
     pub stack: u64,
+}
+
+impl FinalStack {
+    /// Every seat's stack in an engine hand (a finished one, for a record), in seat order.
+    ///
+    /// ```
+    /// let setup = fairness::doc_support::heads_up_setup();
+    /// let deck = poker_core::Deck::ordered(poker_core::DeckKind::Standard);
+    /// let (hand, _) = fairness::start_hand(&setup, deck).expect("a valid start");
+    /// let stacks = fairness::FinalStack::all_of(&hand);
+    /// // The blinds are in the pot: seat 0 (button, small blind) and seat 3 (big blind).
+    /// let stacks: Vec<(u8, u64)> = stacks.iter().map(|s| (s.seat, s.stack)).collect();
+    /// assert_eq!(stacks, [(0, 199), (3, 198)]);
+    /// ```
+    pub fn all_of(hand: &poker_core::Hand) -> Vec<FinalStack> {
+        hand.stacks()
+            .into_iter()
+            .map(|(seat, stack)| FinalStack {
+                seat: seat.index(),
+                stack: stack.get(),
+            })
+            .collect()
+    }
 }
 
 /// What a hand record states about how the hand went.

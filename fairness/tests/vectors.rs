@@ -285,14 +285,7 @@ fn record_vectors() -> Value {
         let s = setup(Variant::Holdem, &[100, 100, 100]);
         let seeds = client_seeds(&s, 10);
         let mut session = HandSession::announce(&key, 26, 1, s, ServerSeed::from_bytes([10; 32]));
-        let entries = seeds
-            .iter()
-            .map(|(seat, seed)| CommitEntry {
-                seat: *seat,
-                origin: SeedOrigin::Client,
-                commitment: session.client_commitment(*seat, seed),
-            })
-            .collect();
+        let entries = session.client_commit_entries(&seeds);
         session.close_commitments(&key, entries).unwrap();
         session.reveal(0, seeds[0].1.clone()).unwrap();
         session

@@ -54,18 +54,28 @@ fn header(hand_id: u64) -> StarsHeader<'static> {
     }
 }
 
+/// The PokerStars text of the hand `phh` describes, exported as hand `hand_id` with the
+/// seats named `players` in order, seen by the player at `hero`.
+fn stars_text(phh: &str, hand_id: u64, players: &[&str], hero: u8) -> String {
+    let hand = played(phh);
+    to_pokerstars(
+        hand.hand(),
+        &header(hand_id),
+        &names(players),
+        Some(seat(hero)),
+    )
+    .unwrap()
+}
+
 #[test]
 fn holdem_hand_won_on_the_flop() {
-    let hand = played(
+    let text = stars_text(
         "variant = 'NT'\nantes = [0, 0, 0]\nblinds_or_straddles = [1, 2, 0]\nmin_bet = 2\n\
          starting_stacks = [100, 100, 100]\nactions = ['d dh p1 AhAd', 'd dh p2 KsKc', \
          'd dh p3 7c2d', 'p3 f', 'p1 cbr 6', 'p2 cc', 'd db 2c7h9s', 'p1 cbr 10', 'p2 f']\n",
-    );
-    let text = to_pokerstars(
-        hand.hand(),
-        &header(1001),
-        &names(&["Alice", "Bob", "Carol"]),
-        Some(seat(0)),
+        1001,
+        &["Alice", "Bob", "Carol"],
+        0,
     );
     let expected = "\
 PokerStars Hand #1001: Hold'em No Limit (1/2) - 2026/05/04 16:02:11 UTC [2026/05/04 12:02:11 ET]
@@ -92,21 +102,18 @@ Seat 1: Alice (small blind) collected (12)
 Seat 2: Bob (big blind) folded on the Flop
 Seat 3: Carol (button) folded before Flop (didn't bet)
 ";
-    assert_eq!(text.unwrap(), expected);
+    assert_eq!(text, expected);
 }
 
 #[test]
 fn holdem_all_in_with_a_side_pot_seen_by_a_loser() {
-    let hand = played(
+    let text = stars_text(
         "variant = 'NT'\nantes = [0, 0, 0]\nblinds_or_straddles = [1, 2, 0]\nmin_bet = 2\n\
          starting_stacks = [50, 100, 30]\nactions = ['d dh p1 AhAd', 'd dh p2 KsKc', \
          'd dh p3 QhQd', 'p3 cbr 30', 'p1 cbr 50', 'p2 cc', 'd db 2c7h9s', 'd db 3d', 'd db 4s']\n",
-    );
-    let text = to_pokerstars(
-        hand.hand(),
-        &header(1002),
-        &names(&["Alice", "Bob (KK)", "Carol"]),
-        Some(seat(1)),
+        1002,
+        &["Alice", "Bob (KK)", "Carol"],
+        1,
     );
     // Pots: main 90 (all three), side 40 (Alice and Bob); aces win both. All-in hands
     // are tabled, the last aggressor first. Nobody else's hole cards are "dealt to".
@@ -139,21 +146,18 @@ Seat 1: Alice (small blind) showed [Ah Ad] and won (130) with pair of aces
 Seat 2: Bob _KK_ (big blind) showed [Ks Kc] and lost with pair of kings
 Seat 3: Carol (button) showed [Qh Qd] and lost with pair of queens
 ";
-    assert_eq!(text.unwrap(), expected);
+    assert_eq!(text, expected);
 }
 
 #[test]
 fn pot_limit_omaha_heads_up() {
-    let hand = played(
+    let text = stars_text(
         "variant = 'PO'\nantes = [0, 0]\nblinds_or_straddles = [1, 2]\nmin_bet = 2\n\
          starting_stacks = [100, 100]\nactions = ['d dh p1 AhAdKhKd', 'd dh p2 QsQcJsJc', \
          'p2 cbr 6', 'p1 cc', 'd db 2c7h9s', 'p1 cc', 'p2 cbr 8', 'p1 f']\n",
-    );
-    let text = to_pokerstars(
-        hand.hand(),
-        &header(3),
-        &names(&["Ann", "Ben"]),
-        Some(seat(1)),
+        3,
+        &["Ann", "Ben"],
+        1,
     );
     let expected = "\
 PokerStars Hand #3: Omaha Pot Limit (1/2) - 2026/05/04 16:02:11 UTC [2026/05/04 12:02:11 ET]
@@ -178,7 +182,7 @@ Board [2c 7h 9s]
 Seat 1: Ann (big blind) folded on the Flop
 Seat 2: Ben (button) (small blind) collected (12)
 ";
-    assert_eq!(text.unwrap(), expected);
+    assert_eq!(text, expected);
 }
 
 #[test]

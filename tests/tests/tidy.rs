@@ -30,8 +30,9 @@ fn rust_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn every_rust_file_starts_with_a_doc_line_saying_what_it_is_for() {
+/// The workspace's Rust files (there must be some) whose path and text `offends`
+/// says break a habit, as paths relative to the workspace root.
+fn offending_files(offends: impl Fn(&Path, &str) -> bool) -> Vec<String> {
     let root = workspace_root();
     let mut files = Vec::new();
     rust_files(&root, 0, &mut files);
@@ -40,11 +41,11 @@ fn every_rust_file_starts_with_a_doc_line_saying_what_it_is_for() {
         "no Rust files found under {}",
         root.display()
     );
-    let offenders: Vec<String> = files
+    files
         .iter()
         .filter(|path| {
             let text = fs::read_to_string(path).expect("readable source file");
-            !text.trim_start().starts_with("//!")
+            offends(path, &text)
         })
         .map(|path| {
             path.strip_prefix(&root)
@@ -52,7 +53,12 @@ fn every_rust_file_starts_with_a_doc_line_saying_what_it_is_for() {
                 .display()
                 .to_string()
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn every_rust_file_starts_with_a_doc_line_saying_what_it_is_for() {
+    let offenders = offending_files(|_, text| !text.trim_start().starts_with("//!"));
     assert!(
         offenders.is_empty(),
         "these files do not start with a `//!` line saying what they are for:\n{}",
@@ -62,24 +68,10 @@ fn every_rust_file_starts_with_a_doc_line_saying_what_it_is_for() {
 
 #[test]
 fn anyhow_is_only_used_in_binaries_main() {
-    let root = workspace_root();
-    let mut files = Vec::new();
-    rust_files(&root, 0, &mut files);
-    let offenders: Vec<String> = files
-        .iter()
-        .filter(|path| !path.ends_with("main.rs"))
-        .filter(|path| {
-            let text = fs::read_to_string(path).expect("readable source file");
-            // Spelled in two pieces so that this file does not match itself.
-            text.contains(concat!("anyhow", "::"))
-        })
-        .map(|path| {
-            path.strip_prefix(&root)
-                .unwrap_or(path)
-                .display()
-                .to_string()
-        })
-        .collect();
+    // Spelled in two pieces so that this file does not match itself.
+    let offenders = offending_files(|path, text| {
+        !path.ends_with("main.rs") && text.contains(concat!("anyhow", "::"))
+    });
     assert!(
         offenders.is_empty(),
         "anyhow belongs in main.rs only; found in:\n{}",

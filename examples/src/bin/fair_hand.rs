@@ -5,9 +5,9 @@
 //! `cargo run -p fairdeal-examples --bin fair_hand`
 
 use fairness::{
-    verify, AnteKind, Betting, ClientSeed, CommitEntry, FinalStack, ForcedBets, HandSession,
-    HandSetup, KeyRing, LoggedAction, OddChipRule, Predecessor, RecordHash, RecordedAction,
-    SeatEntry, SeedOrigin, ServerKey, ServerSeed, SignedHandRecord, Variant,
+    verify, AnteKind, Betting, ClientSeed, FinalStack, ForcedBets, HandSession, HandSetup, KeyRing,
+    LoggedAction, OddChipRule, Predecessor, RecordHash, SeatEntry, ServerKey, ServerSeed,
+    SignedHandRecord, Variant,
 };
 use poker_core::{Action, DealingOrder};
 use rand_core::{OsRng, TryRngCore};
@@ -67,14 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|s| (s.seat, ClientSeed::generate(&mut os)))
         .collect();
-    let entries = clients
-        .iter()
-        .map(|(seat, seed)| CommitEntry {
-            seat: *seat,
-            origin: SeedOrigin::Client,
-            commitment: session.client_commitment(*seat, seed),
-        })
-        .collect();
+    let entries = session.client_commit_entries(&clients);
     session.close_commitments(&server_key, entries)?;
 
     // 3. Only now the seeds are revealed, and the deck exists.
@@ -88,25 +81,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut hand, _) = fairness::start_hand(&setup, deck)?;
     let mut log = Vec::new();
     while let Some(legal) = hand.legal_actions() {
-        let (action, recorded) = if legal.can_check {
-            (Action::Check, RecordedAction::Check)
+        let action = if legal.can_check {
+            Action::Check
         } else {
-            (Action::Call, RecordedAction::Call)
+            Action::Call
         };
         hand.apply(legal.seat, action)?;
         log.push(LoggedAction {
             seat: legal.seat.index(),
-            action: recorded,
+            action: action.into(),
         });
     }
-    let finals: Vec<FinalStack> = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, chips)| FinalStack {
-            seat: seat.index(),
-            stack: chips.get(),
-        })
-        .collect();
+    let finals = FinalStack::all_of(&hand);
 
     // 4. The server reveals its seed in the signed record.
     let record = session.finish(

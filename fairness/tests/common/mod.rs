@@ -103,14 +103,7 @@ pub fn open_hand(
         setup,
         ServerSeed::from_bytes([salt; 32]),
     );
-    let entries = seeds
-        .iter()
-        .map(|(seat, seed)| CommitEntry {
-            seat: *seat,
-            origin: SeedOrigin::Client,
-            commitment: session.client_commitment(*seat, seed),
-        })
-        .collect();
+    let entries = session.client_commit_entries(&seeds);
     session.close_commitments(key, entries).unwrap();
     for (seat, seed) in seeds {
         session.reveal(seat, seed).unwrap();
@@ -137,24 +130,11 @@ pub fn play(
         hand.apply(legal.seat, action).unwrap();
         actions.push(LoggedAction {
             seat: legal.seat.index(),
-            action: match action {
-                Action::Fold => RecordedAction::Fold,
-                Action::Check => RecordedAction::Check,
-                Action::Call => RecordedAction::Call,
-                Action::BetTo(to) => RecordedAction::BetTo(to.get()),
-                Action::TimeOut => RecordedAction::TimeOut,
-            },
+            action: action.into(),
         });
         step += 1;
     }
-    let stacks = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, stack)| FinalStack {
-            seat: seat.index(),
-            stack: stack.get(),
-        })
-        .collect();
+    let stacks = FinalStack::all_of(&hand);
     (actions, hand.board().len(), stacks)
 }
 

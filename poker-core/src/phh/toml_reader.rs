@@ -245,17 +245,7 @@ impl Reader<'_> {
                     current = Some(document.tables.len() - 1);
                 }
                 Some(_) => {
-                    let key_position = self.position();
-                    let key = self.key()?;
-                    self.skip_spaces();
-                    if self.byte_at(0) == Some(b'.') {
-                        return Err(self.error(PhhErrorKind::Unsupported("dotted keys")));
-                    }
-                    if self.byte_at(0) != Some(b'=') {
-                        return Err(self.unexpected("`=`"));
-                    }
-                    self.bump();
-                    self.skip_spaces();
+                    let (key, key_position) = self.key_and_equals()?;
                     let node = self.value(0)?;
                     self.end_of_line()?;
                     let table = match current {
@@ -289,6 +279,24 @@ impl Reader<'_> {
         self.bump();
         self.end_of_line()?;
         Ok((name, position))
+    }
+
+    /// A key and the `=` after it (with the spaces around it), as both a key/value line
+    /// and an inline table's entry start; returns the key and where it stands. Dotted keys
+    /// are refused.
+    fn key_and_equals(&mut self) -> Result<(String, Position), PhhError> {
+        let key_position = self.position();
+        let key = self.key()?;
+        self.skip_spaces();
+        if self.byte_at(0) == Some(b'.') {
+            return Err(self.error(PhhErrorKind::Unsupported("dotted keys")));
+        }
+        if self.byte_at(0) != Some(b'=') {
+            return Err(self.unexpected("`=`"));
+        }
+        self.bump();
+        self.skip_spaces();
+        Ok((key, key_position))
     }
 
     fn key(&mut self) -> Result<String, PhhError> {
@@ -378,17 +386,7 @@ impl Reader<'_> {
         }
         loop {
             self.skip_spaces();
-            let key_position = self.position();
-            let key = self.key()?;
-            self.skip_spaces();
-            if self.byte_at(0) == Some(b'.') {
-                return Err(self.error(PhhErrorKind::Unsupported("dotted keys")));
-            }
-            if self.byte_at(0) != Some(b'=') {
-                return Err(self.unexpected("`=`"));
-            }
-            self.bump();
-            self.skip_spaces();
+            let (key, key_position) = self.key_and_equals()?;
             let node = self.value(depth + 1)?;
             table.insert(key, key_position, node)?;
             self.skip_spaces();
@@ -472,6 +470,32 @@ mod tests {
         assert_eq!(value("\"\"\"a \\\n   b\"\"\""), Value::String("a b".into()));
         assert_eq!(value("'''\nraw\\n'''"), Value::String("raw\\n".into()));
         assert_eq!(value("\"\"\"x\"\"\"\"\""), Value::String("x\"\"".into()));
+    }
+
+    #[test]
+    fn line_endings_and_control_characters_in_every_string_kind() {
+        assert_eq!(value("\"\"\"a\r\nb\"\"\""), Value::String("a\nb".into()));
+        assert_eq!(value("'''a\r\nb'''"), Value::String("a\nb".into()));
+        for text in [
+            "\"a\u{7}\"",
+            "'a\u{7}'",
+            "\"\"\"a\u{7}\"\"\"",
+            "'''a\u{7}'''",
+        ] {
+            assert_eq!(
+                error(&format!("s = {text}")).kind,
+                PhhErrorKind::ControlCharacter('\u{7}'),
+                "{text:?}"
+            );
+        }
+        for text in ["\"\"\"a\rb\"\"\"", "'''a\rb'''"] {
+            assert_eq!(
+                error(&format!("s = {text}")).kind,
+                PhhErrorKind::ControlCharacter('\r'),
+                "{text:?}"
+            );
+        }
+        assert_eq!(value("'a\tb'"), Value::String("a\tb".into()));
     }
 
     #[test]

@@ -15,6 +15,28 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// Takes the character `c` at the cursor into `out`, the one rule every string kind
+    /// shares: control characters other than a tab are refused. A multi-line string also
+    /// keeps its line endings, a `\r\n` read as `\n` (a lone `\r` is still refused).
+    fn content_char(
+        &mut self,
+        c: char,
+        out: &mut String,
+        multi_line: bool,
+    ) -> Result<(), PhhError> {
+        if multi_line && c == '\r' && self.starts_with("\r\n") {
+            self.bump();
+            self.bump();
+            return self.push_checked(out, '\n');
+        }
+        let kept_line_ending = multi_line && c == '\n';
+        if c.is_control() && c != '\t' && !kept_line_ending && !is_allowed_non_ascii(c) {
+            return Err(self.error(PhhErrorKind::ControlCharacter(c)));
+        }
+        self.bump();
+        self.push_checked(out, c)
+    }
+
     /// A basic string after its opening quote, up to and including the closing one.
     pub(super) fn basic_string_body(&mut self) -> Result<String, PhhError> {
         let mut out = String::new();
@@ -31,13 +53,7 @@ impl Reader<'_> {
                     let c = self.escape()?;
                     self.push_checked(&mut out, c)?;
                 }
-                Some(c) if c.is_control() && c != '\t' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
+                Some(c) => self.content_char(c, &mut out, false)?,
             }
         }
     }
@@ -54,13 +70,7 @@ impl Reader<'_> {
                     self.bump();
                     return Ok(out);
                 }
-                Some(c) if c.is_control() && c != '\t' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
+                Some(c) => self.content_char(c, &mut out, false)?,
             }
         }
     }
@@ -125,18 +135,7 @@ impl Reader<'_> {
                     let c = self.escape()?;
                     self.push_checked(&mut out, c)?;
                 }
-                Some('\r') if self.starts_with("\r\n") => {
-                    self.bump();
-                    self.bump();
-                    self.push_checked(&mut out, '\n')?;
-                }
-                Some(c) if c.is_control() && c != '\t' && c != '\n' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
+                Some(c) => self.content_char(c, &mut out, true)?,
             }
         }
     }
@@ -170,18 +169,7 @@ impl Reader<'_> {
                         return Ok(out);
                     }
                 }
-                Some('\r') if self.starts_with("\r\n") => {
-                    self.bump();
-                    self.bump();
-                    self.push_checked(&mut out, '\n')?;
-                }
-                Some(c) if c.is_control() && c != '\t' && c != '\n' && !is_allowed_non_ascii(c) => {
-                    return Err(self.error(PhhErrorKind::ControlCharacter(c)))
-                }
-                Some(c) => {
-                    self.bump();
-                    self.push_checked(&mut out, c)?;
-                }
+                Some(c) => self.content_char(c, &mut out, true)?,
             }
         }
     }

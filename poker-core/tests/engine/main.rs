@@ -9,4 +9,6 @@ mod oracle;
 mod posts;
 mod rules;
 mod sim;
+#[path = "../splitmix/mod.rs"]
+mod splitmix;
 mod support;

@@ -8,6 +8,17 @@ use poker_core::{
     OddChipRule, Variant,
 };
 
+/// Chips each seat (by seat number) collected in the finished `hand`, by the engine's
+/// result: what [`expected_winnings`] is compared with.
+pub(crate) fn actual_winnings(hand: &Hand) -> BTreeMap<u8, u64> {
+    hand.result()
+        .unwrap()
+        .seats
+        .iter()
+        .map(|s| (s.seat.index(), s.won.get()))
+        .collect()
+}
+
 /// Chips each seat (by seat number) should collect from the pots.
 pub(crate) fn expected_winnings(hand: &Hand) -> BTreeMap<u8, u64> {
     let config = hand.config();

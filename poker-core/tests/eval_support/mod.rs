@@ -4,22 +4,12 @@
 
 use poker_core::{Card, Rank, Suit};
 
-/// splitmix64: a tiny, well-mixed deterministic generator; enough for test deals.
-pub(crate) struct SplitMix64(u64);
+#[path = "../splitmix/mod.rs"]
+mod splitmix;
+pub(crate) use splitmix::SplitMix64;
 
+/// The evaluator tests' draws.
 impl SplitMix64 {
-    pub(crate) fn new(seed: u64) -> SplitMix64 {
-        SplitMix64(seed)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
     /// A number in `0..bound`; the tiny modulo bias does not matter for tests.
     pub(crate) fn below(&mut self, bound: usize) -> usize {
         (self.next_u64() % bound as u64) as usize

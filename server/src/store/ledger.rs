@@ -64,6 +64,37 @@ pub(super) fn issuance_account(conn: &Connection) -> Result<LedgerAccountId, Sto
     Ok(LedgerAccountId::from_raw(id))
 }
 
+/// The player's own ledger account; a player without one is an `UnknownPlayer`.
+fn known_player_account(
+    conn: &Connection,
+    account: AccountId,
+) -> Result<LedgerAccountId, LedgerError> {
+    player_account(conn, account)?.ok_or(LedgerError::UnknownPlayer { account })
+}
+
+/// Posts one move of `amount` chips between a player's account and their session at
+/// `table` (a buy-in or a cash-out, by `kind`): the table's name is the fingerprint's
+/// context, and no chips are issued.
+fn post_table_transfer(
+    conn: &Connection,
+    kind: TransactionKind,
+    key: &IdempotencyKey,
+    table: &TableId,
+    from: LedgerAccountId,
+    to: LedgerAccountId,
+    amount: u64,
+) -> Result<Receipt, LedgerError> {
+    let entries = net_entries(&[Movement::new(from, to, amount)?])?;
+    post(
+        conn,
+        kind,
+        key,
+        entries,
+        table.as_str().as_bytes(),
+        Scope::NoIssuance,
+    )
+}
+
 /// The player's own ledger account, if the player exists.
 pub(super) fn player_account(
     conn: &Connection,
@@ -318,19 +349,17 @@ impl Store {
     ) -> Result<Receipt, LedgerError> {
         // Grouped with the writes queued beside it: one commit for all (`store/group.rs`).
         self.run_grouped(move |tx| {
-            let player =
-                player_account(tx, account)?.ok_or(LedgerError::UnknownPlayer { account })?;
+            let player = known_player_account(tx, account)?;
             let session = open_session_account(tx, &table, account)?;
-            let entries = net_entries(&[Movement::new(player, session, amount)?])?;
-            let receipt = post(
+            post_table_transfer(
                 tx,
                 TransactionKind::BuyIn,
                 &key,
-                entries,
-                table.as_str().as_bytes(),
-                Scope::NoIssuance,
-            )?;
-            Ok(receipt)
+                &table,
+                player,
+                session,
+                amount,
+            )
         })
         .await
     }
@@ -346,24 +375,22 @@ impl Store {
     ) -> Result<Receipt, LedgerError> {
         // Grouped with the writes queued beside it: one commit for all (`store/group.rs`).
         self.run_grouped(move |tx| {
-            let player =
-                player_account(tx, account)?.ok_or(LedgerError::UnknownPlayer { account })?;
+            let player = known_player_account(tx, account)?;
             let session = session_account(tx, &table, account)?.ok_or_else(|| {
                 LedgerError::NoTableSession {
                     table: table.clone(),
                     account,
                 }
             })?;
-            let entries = net_entries(&[Movement::new(session, player, amount)?])?;
-            let receipt = post(
+            post_table_transfer(
                 tx,
                 TransactionKind::CashOut,
                 &key,
-                entries,
-                table.as_str().as_bytes(),
-                Scope::NoIssuance,
-            )?;
-            Ok(receipt)
+                &table,
+                session,
+                player,
+                amount,
+            )
         })
         .await
     }

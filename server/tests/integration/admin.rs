@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::support::{config_in, holdem_table, Client, TestServer};
@@ -129,16 +128,7 @@ async fn open_socket(
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>,
     Option<u16>,
 > {
-    let mut request = format!("ws://{}/api/v1/ws", client.addr)
-        .into_client_request()
-        .expect("request");
-    if let Some(token) = token {
-        request.headers_mut().insert(
-            "authorization",
-            format!("Bearer {token}").parse().expect("header"),
-        );
-    }
-    match tokio_tungstenite::connect_async(request).await {
+    match tokio_tungstenite::connect_async(client.ws_request(token)).await {
         Ok((socket, _)) => Ok(socket),
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             Err(Some(response.status().as_u16()))

@@ -261,9 +261,6 @@ async fn bad_logins_and_tokens_get_typed_errors() {
 
 #[tokio::test]
 async fn connections_beyond_the_limit_are_closed_on_accept() {
-    use tokio::io::AsyncReadExt;
-    use tokio::net::TcpStream;
-
     let dir = tempfile::tempdir().expect("temp dir");
     let server = TestServer::start_with(config_in(
         dir.path(),
@@ -273,37 +270,8 @@ async fn connections_beyond_the_limit_are_closed_on_accept() {
         },
     ))
     .await;
-    let client = server.client();
-    // Two idle connections take both slots.
-    let first = TcpStream::connect(server.addr).await.expect("connect");
-    let _second = TcpStream::connect(server.addr).await.expect("connect");
-    let mut third = TcpStream::connect(server.addr)
-        .await
-        .expect("the kernel accepts");
-    let mut buf = [0u8; 16];
-    let read = tokio::time::timeout(std::time::Duration::from_secs(2), third.read(&mut buf))
-        .await
-        .expect("the server closes it at once");
-    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
-
-    // A freed slot is usable again once the server notices the close. A refused attempt
-    // panics inside its task (no status line), which counts as "not yet".
-    drop(first);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let attempt = tokio::spawn(async move {
-            client
-                .raw_status(
-                    "GET /api/v1/health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
-                )
-                .await
-        })
+    server
+        .check_a_limit_of_two_connections(std::time::Duration::from_secs(10))
         .await;
-        if let Ok(200) = attempt {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "slot never freed");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
     server.stop().await;
 }

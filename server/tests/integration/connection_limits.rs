@@ -186,35 +186,7 @@ async fn connections_beyond_the_per_address_limit_are_closed_on_accept() {
         ..ConfigLayer::default()
     })
     .await;
-    let first = TcpStream::connect(server.addr).await.expect("connect");
-    let _second = TcpStream::connect(server.addr).await.expect("connect");
-    let mut third = TcpStream::connect(server.addr)
-        .await
-        .expect("the kernel accepts");
-    let mut buf = [0u8; 16];
-    let read = tokio::time::timeout(Duration::from_secs(2), third.read(&mut buf))
-        .await
-        .expect("the server closes it at once");
-    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
-    // The slot comes back when a connection closes.
-    drop(first);
-    let client = server.client();
-    let deadline = std::time::Instant::now() + PATIENCE;
-    loop {
-        let attempt = tokio::spawn(async move {
-            client
-                .raw_status(
-                    "GET /api/v1/health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
-                )
-                .await
-        })
-        .await;
-        if let Ok(200) = attempt {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "slot never freed");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    server.check_a_limit_of_two_connections(PATIENCE).await;
     server.stop().await;
 }
 

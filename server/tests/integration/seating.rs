@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use fairness::{verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode, SignedHandRecord};
+use fairness::{
+    verify_chain, KeyRing, Predecessor, PublicKey, SignatureMode, SignedHandRecord, VerifiedHand,
+};
 use poker_server::config::ConfigLayer;
 use poker_server::table::PresenceRules;
 use serde_json::{json, Value};
@@ -18,6 +20,8 @@ use crate::table_errors::Conn;
 const PASSWORD: &str = "correct horse battery";
 const TABLE: &str = "t-nlhe";
 const BUY_IN: u64 = 200;
+/// Every account's balance on signing up.
+const STARTING_BALANCE: u64 = 10_000;
 /// Most hands any single wait in these tests lets go by.
 const HANDS_WAITED_MAX: usize = 16;
 
@@ -184,11 +188,45 @@ pub(crate) async fn until_owing_both(
     after
 }
 
-/// Every record of the table verifies as one chain; returns them.
-async fn verified_records(client: &Client, token: &str) -> Vec<fairness::SignedHandRecord> {
+/// Hand announcements after `after` (at most `HANDS_WAITED_MAX`) until one after which
+/// `seat`, dealt back in, would be neither the small nor the big blind; returns the last
+/// announcement's sequence number. Only a hand still in play counts: the client may read
+/// announcements late.
+async fn until_back_in_spares_the_blinds(conn: &mut Conn, seat: u64, after: u64) -> u64 {
+    let mut announced = after;
+    for _ in 0..HANDS_WAITED_MAX {
+        let (seq, event) = event_after(conn, "hand_announced", announced).await;
+        announced = seq;
+        if snapshot(conn, seq).await["hand"] != event["hand"] {
+            continue;
+        }
+        let mut next_seats = dealt(&event);
+        next_seats.push(seat);
+        next_seats.sort_unstable();
+        let next_button = next_after(&next_seats, button(&event));
+        let (small, big) = blinds(&next_seats, next_button);
+        if small != seat && big != seat {
+            break;
+        }
+    }
+    announced
+}
+
+/// Every record of the test table verifies as one chain; returns them.
+async fn verified_records(client: &Client, token: &str) -> Vec<SignedHandRecord> {
+    verified_chain(client, token, TABLE).await.0
+}
+
+/// Every record of `table`, fetched page by page, verifies as one chain under the server's
+/// published key, from genesis; returns the records and what each verified to.
+async fn verified_chain(
+    client: &Client,
+    token: &str,
+    table: &str,
+) -> (Vec<SignedHandRecord>, Vec<VerifiedHand>) {
     let key = client.get("/api/v1/server-key", None).await;
     let public = PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key");
-    let records = table_records(client, token, TABLE).await;
+    let records = table_records(client, token, table).await;
     let verified = verify_chain(
         &records,
         &KeyRing::new(public),
@@ -197,7 +235,7 @@ async fn verified_records(client: &Client, token: &str) -> Vec<fairness::SignedH
     )
     .unwrap_or_else(|err| panic!("{err:?}"));
     assert_eq!(verified.len(), records.len());
-    records
+    (records, verified)
 }
 
 /// Everyone in `players` leaves; returns once the table confirmed each.
@@ -213,13 +251,23 @@ pub(crate) async fn everyone_leaves(players: &mut [&mut Seated], seats: &[u64]) 
     }
 }
 
-pub(crate) async fn balances(client: &Client, tokens: &[&str]) -> u64 {
+/// The accounts of `tokens` hold this many chips between them.
+pub(crate) async fn balances(client: &Client, tokens: &[impl AsRef<str>]) -> u64 {
     let mut total = 0;
     for token in tokens {
-        let me = client.get("/api/v1/me", Some(token)).await;
+        let me = client.get("/api/v1/me", Some(token.as_ref())).await;
         total += me.body["balance"].as_u64().expect("balance");
     }
     total
+}
+
+/// Every chip is back: the accounts of `tokens` hold their starting balances (10,000
+/// each) between them.
+async fn every_chip_back(client: &Client, tokens: &[impl AsRef<str>]) {
+    assert_eq!(
+        balances(client, tokens).await,
+        STARTING_BALANCE * tokens.len() as u64
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -251,24 +299,8 @@ async fn missed_blinds_are_posted_or_waited_for_and_every_record_verifies() {
     })
     .await;
     // She comes back when the next hand would put her neither in the small nor in the
-    // big blind, so she posts: 2 live, 1 dead. (Only a hand still in play counts: the
-    // client may read announcements late.)
-    let mut announced = after;
-    for _ in 0..HANDS_WAITED_MAX {
-        let (seq, event) = event_after(&mut carol.conn, "hand_announced", announced).await;
-        announced = seq;
-        if snapshot(&mut carol.conn, seq).await["hand"] != event["hand"] {
-            continue;
-        }
-        let mut next_seats = dealt(&event);
-        next_seats.push(4);
-        next_seats.sort_unstable();
-        let next_button = next_after(&next_seats, button(&event));
-        let (small, big) = blinds(&next_seats, next_button);
-        if small != 4 && big != 4 {
-            break;
-        }
-    }
+    // big blind, so she posts: 2 live, 1 dead.
+    let announced = until_back_in_spares_the_blinds(&mut carol.conn, 4, after).await;
     assert_eq!(carol.conn.code(json!({"type": "sit_in"})).await, "ack");
     let (seq, back) = event_after(&mut carol.conn, "sat_in", announced).await;
     assert_eq!(
@@ -326,8 +358,11 @@ async fn missed_blinds_are_posted_or_waited_for_and_every_record_verifies() {
         &[0, 2, 4, 5],
     )
     .await;
-    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    every_chip_back(
+        &client,
+        &[&alice.token, &bob.token, &carol.token, &dave.token],
+    )
+    .await;
     let records = verified_records(&client, &alice.token).await;
     assert!(records.iter().any(|r| r
         .body()
@@ -426,12 +461,11 @@ async fn sit_out_next_hand_waits_for_the_hand_and_sitting_out_too_long_stands_up
     let me = client.get("/api/v1/me", Some(&alice.token)).await;
     assert_eq!(
         me.body["balance"].as_u64(),
-        Some(10_000 - BUY_IN + cashed_out)
+        Some(STARTING_BALANCE - BUY_IN + cashed_out)
     );
 
     everyone_leaves(&mut [&mut bob, &mut carol], &[2, 4]).await;
-    let tokens = [&alice.token, &bob.token, &carol.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 3 * 10_000);
+    every_chip_back(&client, &[&alice.token, &bob.token, &carol.token]).await;
     verified_records(&client, &bob.token).await;
     server.stop().await;
 }
@@ -528,18 +562,8 @@ async fn a_hand_with_posts_cut_short_by_sigkill_is_voided_and_verifies_on_restar
 
     let (_second, addr) = spawn_server(&data);
     let client = Client { addr };
-    let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    assert_eq!(balances(&client, &token_refs).await, 3 * 10_000);
-    let key = client.get("/api/v1/server-key", None).await;
-    let public = PublicKey::from_hex(key.body["public_key"].as_str().expect("hex")).expect("key");
-    let records = table_records(&client, &tokens[0], table).await;
-    let verified = verify_chain(
-        &records,
-        &KeyRing::new(public),
-        Predecessor::Genesis,
-        SignatureMode::Strict,
-    )
-    .unwrap_or_else(|err| panic!("{err:?}"));
+    every_chip_back(&client, &tokens).await;
+    let (records, verified) = verified_chain(&client, &tokens[0], table).await;
     let last = verified.last().expect("records");
     assert_eq!(last.hand_no, posted_hand);
     assert_eq!(last.status, HandStatus::VoidAborted);
@@ -642,8 +666,7 @@ async fn a_debt_survives_a_hand_voided_before_the_deal_and_the_same_button_deals
     assert_eq!(status_of(&mut carol.conn, 4, seq).await["owes"], "none");
 
     everyone_leaves(&mut [&mut alice, &mut bob, &mut carol], &[0, 2, 4]).await;
-    let tokens = [&alice.token, &bob.token, &carol.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 3 * 10_000);
+    every_chip_back(&client, &[&alice.token, &bob.token, &carol.token]).await;
     let records = verified_records(&client, &alice.token).await;
     let posted_twice = records
         .iter()
@@ -710,22 +733,7 @@ async fn a_player_away_while_the_blinds_pass_owes_them_on_coming_back() {
 
     // He comes back when the next hand would put him neither in the small nor in the big
     // blind, and is dealt in by posting both: 2 live, 1 dead.
-    let mut announced = after;
-    for _ in 0..HANDS_WAITED_MAX {
-        let (seq, event) = event_after(&mut alice.conn, "hand_announced", announced).await;
-        announced = seq;
-        if snapshot(&mut alice.conn, seq).await["hand"] != event["hand"] {
-            continue;
-        }
-        let mut next_seats = dealt(&event);
-        next_seats.push(5);
-        next_seats.sort_unstable();
-        let next_button = next_after(&next_seats, button(&event));
-        let (small, big) = blinds(&next_seats, next_button);
-        if small != 5 && big != 5 {
-            break;
-        }
-    }
+    let announced = until_back_in_spares_the_blinds(&mut alice.conn, 5, after).await;
     let mut dave = Seated {
         conn: Conn::open(&client, Some(&dave.token)).await,
         token: dave.token,
@@ -740,8 +748,11 @@ async fn a_player_away_while_the_blinds_pass_owes_them_on_coming_back() {
         &[0, 2, 4, 5],
     )
     .await;
-    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    every_chip_back(
+        &client,
+        &[&alice.token, &bob.token, &carol.token, &dave.token],
+    )
+    .await;
     verified_records(&client, &alice.token).await;
     server.stop().await;
 }
@@ -800,7 +811,10 @@ async fn leaving_and_sitting_down_again_keeps_the_blinds_owed_and_the_stack_left
         &[0, 2, 5, 1],
     )
     .await;
-    let tokens = [&alice.token, &bob.token, &carol.token, &dave.token].map(String::as_str);
-    assert_eq!(balances(&client, &tokens).await, 4 * 10_000);
+    every_chip_back(
+        &client,
+        &[&alice.token, &bob.token, &carol.token, &dave.token],
+    )
+    .await;
     server.stop().await;
 }

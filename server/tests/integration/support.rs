@@ -21,6 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// The tests' usual table: 1/2 no-limit hold'em named `name` (table number 1), six seats,
 /// buy-in 40..=400, with these clocks `(action, seed commit, seed reveal)`, no pause between
@@ -110,6 +111,24 @@ impl TestServer {
             .await
             .expect("server task")
             .expect("clean shutdown");
+    }
+
+    /// Checks a limit of two connections (in all, or from one address: the tests connect
+    /// from one): two idle connections take both slots, a third is closed at once with no
+    /// answer, and once one of the two closes, the server answers again within `patience`.
+    pub(crate) async fn check_a_limit_of_two_connections(&self, patience: Duration) {
+        let first = TcpStream::connect(self.addr).await.expect("connect");
+        let _second = TcpStream::connect(self.addr).await.expect("connect");
+        let mut third = TcpStream::connect(self.addr)
+            .await
+            .expect("the kernel accepts");
+        let mut buf = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_secs(2), third.read(&mut buf))
+            .await
+            .expect("the server closes it at once");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+        drop(first);
+        self.client().until_a_slot_frees(patience).await;
     }
 
     pub(crate) fn client(&self) -> Client {
@@ -229,6 +248,48 @@ impl Client {
         let login = self.login(username, password).await;
         assert_eq!(login.status, 200, "{login:?}");
         login.body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// The WebSocket upgrade request for `/api/v1/ws`, carrying `token` as a bearer token
+    /// when there is one (an observer's request otherwise).
+    pub(crate) fn ws_request(
+        &self,
+        token: Option<&str>,
+    ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+        let mut request = format!("ws://{}/api/v1/ws", self.addr)
+            .into_client_request()
+            .expect("request");
+        if let Some(token) = token {
+            request.headers_mut().insert(
+                "authorization",
+                format!("Bearer {token}").parse().expect("header"),
+            );
+        }
+        request
+    }
+
+    /// Asks for the health check on fresh connections until one answers 200, for at most
+    /// `patience`: a connection slot freed by a close is usable again once the server
+    /// notices the close. A refused attempt panics inside its task (no status line), which
+    /// counts as "not yet".
+    pub(crate) async fn until_a_slot_frees(&self, patience: Duration) {
+        let client = *self;
+        let deadline = std::time::Instant::now() + patience;
+        loop {
+            let attempt = tokio::spawn(async move {
+                client
+                    .raw_status(
+                        "GET /api/v1/health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+                    )
+                    .await
+            })
+            .await;
+            if let Ok(200) = attempt {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "slot never freed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Writes `request` verbatim and returns the response's status code, for requests the

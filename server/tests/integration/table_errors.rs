@@ -10,7 +10,6 @@ use poker_server::config::ConfigLayer;
 use poker_server::table::PresenceRules;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -29,16 +28,7 @@ pub(crate) struct Conn {
 
 impl Conn {
     pub(crate) async fn open(client: &Client, token: Option<&str>) -> Conn {
-        let mut request = format!("ws://{}/api/v1/ws", client.addr)
-            .into_client_request()
-            .expect("request");
-        if let Some(token) = token {
-            request.headers_mut().insert(
-                "authorization",
-                format!("Bearer {token}").parse().expect("header"),
-            );
-        }
-        let (socket, _) = tokio_tungstenite::connect_async(request)
+        let (socket, _) = tokio_tungstenite::connect_async(client.ws_request(token))
             .await
             .expect("upgrade");
         Conn {
@@ -149,16 +139,8 @@ async fn bad_input_is_refused_with_typed_errors_and_timeouts_void_or_fold() {
     let bob_token = client.sign_up("bob", PASSWORD).await;
 
     // A bad token is refused before the upgrade.
-    let mut request = format!("ws://{}/api/v1/ws", client.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "authorization",
-        format!("Bearer {}", "0".repeat(64))
-            .parse()
-            .expect("header"),
-    );
-    match tokio_tungstenite::connect_async(request).await {
+    let bad_token = "0".repeat(64);
+    match tokio_tungstenite::connect_async(client.ws_request(Some(&bad_token))).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             assert_eq!(response.status(), 401)
         }

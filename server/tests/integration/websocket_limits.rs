@@ -10,7 +10,6 @@ use poker_server::config::ConfigLayer;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -39,16 +38,7 @@ async fn try_open(
     client: &Client,
     token: Option<&str>,
 ) -> Result<Socket, (u16, Value, Option<String>)> {
-    let mut request = format!("ws://{}/api/v1/ws", client.addr)
-        .into_client_request()
-        .expect("request");
-    if let Some(token) = token {
-        request.headers_mut().insert(
-            "authorization",
-            format!("Bearer {token}").parse().expect("header"),
-        );
-    }
-    match tokio_tungstenite::connect_async(request).await {
+    match tokio_tungstenite::connect_async(client.ws_request(token)).await {
         Ok((socket, _)) => Ok(socket),
         Err(WsError::Http(response)) => {
             let body = response

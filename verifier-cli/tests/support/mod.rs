@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use fairness::{
-    AnteKind, Betting, ClientSeed, CommitEntry, FinalStack, ForcedBets, HandSession, HandSetup,
-    LoggedAction, OddChipRule, PostEntry, RecordHash, RecordedAction, SeatEntry, SeedOrigin,
-    ServerKey, ServerSeed, SignedHandRecord, Variant,
+    AnteKind, Betting, ClientSeed, FinalStack, ForcedBets, HandSession, HandSetup, LoggedAction,
+    OddChipRule, PostEntry, RecordHash, SeatEntry, ServerKey, ServerSeed, SignedHandRecord,
+    Variant,
 };
 use poker_core::{Action, DealingOrder};
 use serde_json::Value;
@@ -174,14 +174,7 @@ pub fn played_record_of(
             (s.seat, ClientSeed::from_bytes(bytes))
         })
         .collect();
-    let entries = seeds
-        .iter()
-        .map(|(seat, seed)| CommitEntry {
-            seat: *seat,
-            origin: SeedOrigin::Client,
-            commitment: session.client_commitment(*seat, seed),
-        })
-        .collect();
+    let entries = session.client_commit_entries(&seeds);
     session.close_commitments(key, entries).unwrap();
     for (seat, seed) in seeds {
         session.reveal(seat, seed).unwrap();
@@ -203,23 +196,10 @@ pub fn played_record_of(
         hand.apply(legal.seat, action).unwrap();
         log.push(LoggedAction {
             seat: legal.seat.index(),
-            action: match action {
-                Action::Fold => RecordedAction::Fold,
-                Action::Check => RecordedAction::Check,
-                Action::Call => RecordedAction::Call,
-                Action::BetTo(to) => RecordedAction::BetTo(to.get()),
-                Action::TimeOut => RecordedAction::TimeOut,
-            },
+            action: action.into(),
         });
     }
-    let finals: Vec<FinalStack> = hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, stack)| FinalStack {
-            seat: seat.index(),
-            stack: stack.get(),
-        })
-        .collect();
+    let finals = FinalStack::all_of(&hand);
     session
         .finish(key, previous, log, hand.board().len(), finals)
         .unwrap()
