@@ -1346,13 +1346,7 @@ impl Table {
         self.presence.turn_ended(Instant::now());
         let logged = LoggedAction {
             seat: seat.index(),
-            action: match action {
-                Action::Fold => RecordedAction::Fold,
-                Action::Check => RecordedAction::Check,
-                Action::Call => RecordedAction::Call,
-                Action::BetTo(to) => RecordedAction::BetTo(to.get()),
-                Action::TimeOut => RecordedAction::TimeOut,
-            },
+            action: RecordedAction::from(action),
         };
         actions.push(logged);
         saved.actions.extend_from_slice(&encode_action(logged));
@@ -1438,14 +1432,7 @@ impl Table {
         let Stage::Playing { engine, actions } = stage else {
             return;
         };
-        let finals: Vec<FinalStack> = engine
-            .stacks()
-            .into_iter()
-            .map(|(seat, stack)| FinalStack {
-                seat: seat.index(),
-                stack: stack.get(),
-            })
-            .collect();
+        let finals = FinalStack::all_of(&engine);
         let previous = self.previous.unwrap_or(RecordHash::from_bytes([0; 32]));
         match session.finish(
             self.state.key(),
