@@ -20,10 +20,15 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 
 use super::group::{GroupFailure, GroupJob};
+use crate::limits::{STORE_QUEUE_MAX, TABLES_MAX};
 
-/// Committed groups waiting for a flush. When it is full the database thread waits for the
-/// flusher (the disk is the bottleneck then, and waiting is the honest back-pressure).
-pub(super) const FLUSH_QUEUE_MAX: usize = 64;
+/// Committed groups waiting for a flush. Each holds at least one write whose caller waits for
+/// its answer, and a caller (a table, or a request on the store's queue) has one write in
+/// flight at a time, so this many never fills: the database thread goes on committing
+/// actions however long a flush takes (this VM's flushes take a quarter of a millisecond
+/// typically and have been seen to take 276 ms). Should it fill anyway, the database thread
+/// waits for the flusher.
+pub(super) const FLUSH_QUEUE_MAX: usize = TABLES_MAX + STORE_QUEUE_MAX;
 
 /// Flushes the write-ahead log.
 pub(super) type FlushFn = Box<dyn FnMut() -> io::Result<()> + Send>;
