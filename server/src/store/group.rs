@@ -328,9 +328,15 @@ mod tests {
         (Box::new(job), answer)
     }
 
-    /// A flusher whose flush does nothing (in-memory databases have no log file).
-    fn flusher() -> Syncer {
-        Syncer::start(Box::new(|| Ok(()))).expect("flusher")
+    /// Runs one group on a fresh connection state, with a flusher whose flush does nothing
+    /// (in-memory databases have no log file).
+    fn run_alone(
+        conn: &mut Connection,
+        first: Box<dyn GroupJob>,
+        inbox: &mut mpsc::Receiver<Message>,
+    ) -> Option<Message> {
+        let flusher = Syncer::start(Box::new(|| Ok(()))).expect("flusher");
+        run_group(conn, &mut SyncLevel::flushed(), first, inbox, &flusher)
     }
 
     fn values(conn: &Connection) -> Vec<i64> {
@@ -358,13 +364,7 @@ mod tests {
         }
         let (reader, _) = oneshot::channel();
         queue.try_send(Message::Close(reader)).expect("queued");
-        let ended_by = run_group(
-            &mut conn,
-            &mut SyncLevel::flushed(),
-            first,
-            &mut inbox,
-            &flusher(),
-        );
+        let ended_by = run_alone(&mut conn, first, &mut inbox);
         assert!(
             matches!(ended_by, Some(Message::Close(_))),
             "a non-grouped message ends the group"
@@ -450,14 +450,7 @@ mod tests {
             .try_send(Message::Grouped(Box::new(panicking)))
             .expect("queued");
         queue.try_send(Message::Grouped(last)).expect("queued");
-        assert!(run_group(
-            &mut conn,
-            &mut SyncLevel::flushed(),
-            first,
-            &mut inbox,
-            &flusher()
-        )
-        .is_none());
+        assert!(run_alone(&mut conn, first, &mut inbox).is_none());
         assert!(matches!(first_answer.blocking_recv(), Ok(Ok(false))));
         assert!(
             panicked_answer.blocking_recv().is_err(),
@@ -493,14 +486,7 @@ mod tests {
         queue
             .try_send(Message::Grouped(Box::new(dangling)))
             .expect("queued");
-        assert!(run_group(
-            &mut conn,
-            &mut SyncLevel::flushed(),
-            first,
-            &mut inbox,
-            &flusher()
-        )
-        .is_none());
+        assert!(run_alone(&mut conn, first, &mut inbox).is_none());
         assert!(matches!(
             first_answer.blocking_recv(),
             Ok(Err(StoreError::GroupCommit(_)))
