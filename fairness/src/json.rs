@@ -20,6 +20,12 @@ impl<T: Body + Serialize + DeserializeOwned + PartialEq> Signed<T> {
         serde_json::to_string_pretty(self).expect("records serialize to JSON without failure")
     }
 
+    /// The same document as [`to_json`](Self::to_json) without the layout: for messages
+    /// on the wire, where indentation only costs bytes.
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(self).expect("records serialize to JSON without failure")
+    }
+
     /// Parses the JSON form; the result is validated through the canonical decoder.
     pub fn from_json(text: &str) -> Result<Signed<T>, DecodeError> {
         let parsed: Signed<T> = parse_bounded(text)?;

@@ -40,6 +40,10 @@ fn canonical_bytes_and_json_round_trip_losslessly() {
         let parsed = SignedHandRecord::from_json(&json).unwrap();
         assert_eq!(parsed.to_bytes(), bytes);
         assert_eq!(parsed.to_json(), json);
+        let compact = record.to_compact_json();
+        assert!(compact.len() < json.len() && !compact.contains('\n'));
+        let parsed = SignedHandRecord::from_json(&compact).unwrap();
+        assert_eq!(parsed.to_bytes(), bytes);
     }
 }
 

@@ -1013,7 +1013,7 @@ impl Table {
         let list = match current.session.close_commitments(key, entries) {
             Ok(list) => {
                 current.saved.commitments = Some(list.to_bytes());
-                list.to_json()
+                list.to_compact_json()
             }
             Err(err) => {
                 tracing::error!(%err, "closing commitments");
@@ -1155,7 +1155,7 @@ impl Table {
             table_number: self.config.number(),
             server_commitment: announcement.body().server_commitment().to_hex(),
             seats: seats.clone(),
-            announcement: JsonText::or_null(announcement.to_json()),
+            announcement: JsonText::or_null(announcement.to_compact_json()),
             commit_window_ms: millis(self.config.commit_window()),
         };
         self.record_blinds(no, &plan);
