@@ -17,8 +17,9 @@ pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// Connections opened at once while ramping up.
 const CONNECTS_IN_FLIGHT: usize = 128;
 /// The client's read buffer per socket (tungstenite allocates 128 KiB by default, which for
-/// ten thousand sockets would only waste the client's memory).
-const CLIENT_READ_BUFFER_BYTES: usize = 8 * 1024;
+/// ten thousand sockets would only waste the client's memory). tungstenite zeroes this much
+/// before every read, so it is kept to about the largest batch of events a bot receives.
+const CLIENT_READ_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Opens one WebSocket to `url`, sending `token` as a bearer token if given.
 pub(crate) async fn connect(url: &str, token: Option<&str>) -> Result<Socket, BoxError> {

@@ -85,6 +85,11 @@ struct Cli {
     ceiling_server: bool,
 }
 
+/// mimalloc, as in poker-server: the bots and the ceiling server then pay for their
+/// allocations what the server pays for its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), BoxError> {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()

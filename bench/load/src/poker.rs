@@ -2,6 +2,7 @@
 //! the table protocol (`docs/protocol.md`): it sits, commits to and reveals its own seed each
 //! hand, and acts at random among the legal actions as soon as it is its turn.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::time::Instant;
 use fairness::{ClientSeed, ServerCommitment};
 use futures_util::{SinkExt, StreamExt};
 use rand_core::{OsRng, RngCore, TryRngCore};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -129,12 +131,114 @@ struct Bot {
 }
 
 /// The kinds of event that report a seat's action (`docs/protocol.md`, "Events").
-const ACTION_KINDS: [&str; 4] = [
-    "\"kind\":\"folded\"",
-    "\"kind\":\"checked\"",
-    "\"kind\":\"called\"",
-    "\"kind\":\"bet\"",
-];
+const ACTION_KINDS: [&str; 4] = ["folded", "checked", "called", "bet"];
+
+/// The kind of the event in `text` (the first `"kind"` of a server message is its event's),
+/// or `None` for a message that is not an event. Found by a scan, so that the many events a
+/// bot needs nothing from are never parsed.
+fn event_kind(text: &str) -> Option<&str> {
+    const KEY: &str = "\"kind\":\"";
+    let start = text.find(KEY)? + KEY.len();
+    let len = text[start..].find('"')?;
+    Some(&text[start..start + len])
+}
+
+/// A server message that carries an event, with only the fields a handler reads: the
+/// rest (the signed announcement, the players' list) is skipped without being built.
+#[derive(Deserialize)]
+struct Envelope<E> {
+    event: E,
+}
+
+/// `folded`, `checked`, `called`, `bet`.
+#[derive(Deserialize)]
+struct ActionEvent {
+    seat: u8,
+    #[serde(default)]
+    timed_out: bool,
+}
+
+/// `hand_announced`.
+#[derive(Deserialize)]
+struct Announced<'a> {
+    hand: u64,
+    table_number: u64,
+    #[serde(borrow)]
+    server_commitment: Cow<'a, str>,
+    seats: Vec<u8>,
+}
+
+/// `commitments_closed`.
+#[derive(Deserialize)]
+struct CommitmentsClosed<'a> {
+    hand: u64,
+    #[serde(borrow)]
+    commit_list: CommitList<'a>,
+}
+
+#[derive(Deserialize)]
+struct CommitList<'a> {
+    #[serde(borrow)]
+    body: CommitListBody<'a>,
+}
+
+#[derive(Deserialize)]
+struct CommitListBody<'a> {
+    #[serde(borrow)]
+    entries: Vec<CommitEntry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct CommitEntry<'a> {
+    seat: u8,
+    #[serde(borrow)]
+    origin: Cow<'a, str>,
+}
+
+/// `to_act`.
+#[derive(Deserialize)]
+struct ToAct {
+    hand: u64,
+    seat: u8,
+    legal: Legal,
+}
+
+/// The legal actions of a `to_act` that a bot's choice depends on.
+#[derive(Deserialize)]
+struct Legal {
+    can_check: bool,
+    min_bet_to: Option<u64>,
+}
+
+/// `hand_ended`.
+#[derive(Deserialize)]
+struct HandEnded<'a> {
+    hand: u64,
+    #[serde(borrow)]
+    status: Cow<'a, str>,
+}
+
+/// `left`.
+#[derive(Deserialize)]
+struct Left<'a> {
+    #[serde(borrow)]
+    player: Cow<'a, str>,
+}
+
+/// A `rejected` answer.
+#[derive(Deserialize)]
+struct Rejected<'a> {
+    id: Option<u64>,
+    #[serde(borrow)]
+    code: Cow<'a, str>,
+}
+
+/// Parses the event of `text` as `E`; `None` if it is not one.
+fn event<'a, E: Deserialize<'a>>(text: &'a str) -> Option<E> {
+    serde_json::from_str::<Envelope<E>>(text)
+        .ok()
+        .map(|envelope| envelope.event)
+}
 
 /// Plays `plan`'s seat on `socket` until the window ends.
 pub(crate) async fn play(
@@ -205,55 +309,31 @@ impl Bot {
     /// Handles one server message; returns what to send back.
     fn on_message(&mut self, text: &str, shared: &Shared) -> Vec<Reply> {
         let now = Instant::now();
-        // Most events need no answer: skip them without parsing.
-        let is_own_action =
-            self.acted_at.is_some() && ACTION_KINDS.iter().any(|k| text.contains(k));
-        let wanted = is_own_action
-            || text.contains("\"kind\":\"to_act\"")
-            || text.contains("\"kind\":\"hand_announced\"")
-            || text.contains("\"kind\":\"commitments_closed\"")
-            || text.contains("\"kind\":\"hand_ended\"")
-            || text.contains("\"kind\":\"left\"")
-            || text.contains("timed_out\":true")
-            || text.contains("\"type\":\"rejected\"");
-        if !wanted {
-            return Vec::new();
-        }
-        let Ok(message) = serde_json::from_str::<Value>(text) else {
-            return Vec::new();
-        };
-        if message["type"] == "rejected" {
-            let id = message["id"].as_u64();
-            if id.is_some() && id == self.act_id {
-                // No broadcast of a refused action will come.
-                self.acted_at = None;
-            }
-            if id.is_some() && id == self.commit_id {
-                // A commitment refused (late: the server made our seed) is not revealed.
-                self.seed = None;
-            }
-            let refused = shared
-                .counters
-                .refused(message["code"].as_str().unwrap_or("?"));
-            if refused < REFUSALS_PRINTED_MAX {
-                eprintln!("refused ({}): {}", self.plan.username, message["code"]);
-            }
-            return Vec::new();
-        }
-        let event = &message["event"];
-        let seat = u64::from(self.plan.seat);
-        let mine = event["seat"].as_u64() == Some(seat);
-        let kind = event["kind"].as_str().unwrap_or_default();
+        let seat = self.plan.seat;
         let mut replies = Vec::new();
+        let Some(kind) = event_kind(text) else {
+            if text.contains("\"type\":\"rejected\"") {
+                if let Ok(refusal) = serde_json::from_str::<Rejected>(text) {
+                    self.on_refusal(&refusal, shared);
+                }
+            }
+            return replies;
+        };
         match kind {
-            "folded" | "checked" | "called" | "bet" => {
-                // Counted once per table, by its seat 0.
-                if self.plan.seat == 0 && event["timed_out"] == true && shared.window.contains(now)
-                {
+            kind if ACTION_KINDS.contains(&kind) => {
+                // Time-outs are counted once per table, by its seat 0.
+                let count_timeout = seat == 0 && text.contains("\"timed_out\":true");
+                if self.acted_at.is_none() && !count_timeout {
+                    return replies;
+                }
+                let Some(action) = event::<ActionEvent>(text) else {
+                    return replies;
+                };
+                if count_timeout && action.timed_out && shared.window.contains(now) {
                     Counters::bump(&shared.counters.timeouts);
                 }
                 // An action the server took for us (our clock ran out) is not our broadcast.
-                if mine && event["timed_out"] != true {
+                if action.seat == seat && !action.timed_out {
                     if let Some(sent) = self.acted_at.take() {
                         if shared.window.contains(now) {
                             self.report.latencies.record(now - sent);
@@ -263,20 +343,14 @@ impl Bot {
                 }
             }
             "hand_announced" => {
-                let dealt = event["seats"]
-                    .as_array()
-                    .is_some_and(|seats| seats.iter().any(|s| s.as_u64() == Some(seat)));
-                let server = event["server_commitment"]
-                    .as_str()
-                    .and_then(|hex| ServerCommitment::from_hex(hex).ok());
-                if let (true, Some(hand), Some(table_number), Some(server)) = (
-                    dealt,
-                    event["hand"].as_u64(),
-                    event["table_number"].as_u64(),
-                    server,
-                ) {
+                let Some(announced) = event::<Announced>(text) else {
+                    return replies;
+                };
+                let server = ServerCommitment::from_hex(&announced.server_commitment).ok();
+                if let (true, Some(server)) = (announced.seats.contains(&seat), server) {
+                    let hand = announced.hand;
                     let own = ClientSeed::generate(&mut self.os);
-                    let commitment = own.commitment(table_number, hand, self.plan.seat, &server);
+                    let commitment = own.commitment(announced.table_number, hand, seat, &server);
                     self.seed = Some((hand, own));
                     let body = json!({"type": "commit_seed", "hand": hand,
                         "commitment": commitment.to_hex()});
@@ -289,17 +363,19 @@ impl Bot {
                 }
             }
             "commitments_closed" => {
+                let Some(closed) = event::<CommitmentsClosed>(text) else {
+                    return replies;
+                };
                 // Our commitment may have come after the window closed: then the list says
                 // the server made our seed, and there is nothing of ours to reveal.
-                let ours = event["commit_list"]["body"]["entries"]
-                    .as_array()
-                    .is_some_and(|entries| {
-                        entries
-                            .iter()
-                            .any(|e| e["seat"].as_u64() == Some(seat) && e["origin"] == "client")
-                    });
+                let ours = closed
+                    .commit_list
+                    .body
+                    .entries
+                    .iter()
+                    .any(|e| e.seat == seat && e.origin == "client");
                 if let Some((hand, own)) = self.seed.take() {
-                    if ours && event["hand"].as_u64() == Some(hand) {
+                    if ours && closed.hand == hand {
                         let body = json!({"type": "reveal_seed", "hand": hand,
                             "seed": hex::encode(own.expose())});
                         replies.push(Reply {
@@ -309,45 +385,69 @@ impl Bot {
                     }
                 }
             }
-            "to_act" if mine => {
-                if let Some(hand) = event["hand"].as_u64() {
-                    let mut body = self.choose(&event["legal"]);
-                    body["type"] = json!("act");
-                    body["hand"] = json!(hand);
-                    let message = self.request(body);
-                    self.act_id = Some(self.next_id);
-                    replies.push(Reply {
-                        message,
-                        is_act: true,
-                    });
-                }
+            "to_act" => {
+                let Some(to_act) = event::<ToAct>(text).filter(|t| t.seat == seat) else {
+                    return replies;
+                };
+                let mut body = self.choose(&to_act.legal);
+                body["type"] = json!("act");
+                body["hand"] = json!(to_act.hand);
+                let message = self.request(body);
+                self.act_id = Some(self.next_id);
+                replies.push(Reply {
+                    message,
+                    is_act: true,
+                });
             }
             // Counted once per table, by its seat 0.
-            "hand_ended" if self.plan.seat == 0 && shared.window.contains(now) => {
+            "hand_ended" if seat == 0 && shared.window.contains(now) => {
+                let Some(ended) = event::<HandEnded>(text) else {
+                    return replies;
+                };
                 Counters::bump(&shared.counters.hands);
-                if event["status"] != "completed" {
+                if ended.status != "completed" {
                     Counters::bump(&shared.counters.voided);
                 }
-                self.report.last_hand = event["hand"].as_u64();
+                self.report.last_hand = Some(ended.hand);
             }
-            "left" if event["player"].as_str() == Some(self.plan.username.as_str()) => {
-                // Stood up (broke): buy in again.
-                let body = json!({"type": "sit", "seat": self.plan.seat, "buy_in": BUY_IN.1});
-                replies.push(Reply {
-                    message: self.request(body),
-                    is_act: false,
-                });
+            "left" => {
+                let mine =
+                    event::<Left>(text).is_some_and(|left| left.player == self.plan.username);
+                if mine {
+                    // Stood up (broke): buy in again.
+                    let body = json!({"type": "sit", "seat": seat, "buy_in": BUY_IN.1});
+                    replies.push(Reply {
+                        message: self.request(body),
+                        is_act: false,
+                    });
+                }
             }
             _ => {}
         }
         replies
     }
 
+    /// A request of ours was refused.
+    fn on_refusal(&mut self, refusal: &Rejected, shared: &Shared) {
+        if refusal.id.is_some() && refusal.id == self.act_id {
+            // No broadcast of a refused action will come.
+            self.acted_at = None;
+        }
+        if refusal.id.is_some() && refusal.id == self.commit_id {
+            // A commitment refused (late: the server made our seed) is not revealed.
+            self.seed = None;
+        }
+        let refused = shared.counters.refused(&refusal.code);
+        if refused < REFUSALS_PRINTED_MAX {
+            eprintln!("refused ({}): {}", self.plan.username, refusal.code);
+        }
+    }
+
     /// A random legal action: mostly checks and calls, some folds, some minimum raises.
-    fn choose(&mut self, legal: &Value) -> Value {
+    fn choose(&mut self, legal: &Legal) -> Value {
         let roll = self.os.next_u32() % 100;
-        let min_bet = legal["min_bet_to"].as_u64();
-        if legal["can_check"] == true {
+        let min_bet = legal.min_bet_to;
+        if legal.can_check {
             return match (roll, min_bet) {
                 (0..=19, Some(to)) => json!({"action": "bet", "amount": to}),
                 _ => json!({"action": "check"}),
@@ -470,6 +570,34 @@ mod tests {
         assert_eq!(Counters::get(&shared.counters.hands), 1);
         assert_eq!(bot.report.last_hand, Some(2));
     }
+    #[test]
+    fn only_events_have_a_kind_and_another_seats_turn_is_not_ours() {
+        assert_eq!(
+            event_kind(&event(1, json!({"kind": "to_act", "seat": 1}))),
+            Some("to_act")
+        );
+        assert_eq!(event_kind(r#"{"type":"ack","v":1,"id":3}"#), None);
+        let shared = Shared {
+            counters: Counters::default(),
+            window: Window::after(Duration::ZERO, Duration::from_secs(60)),
+            pacer: Pacer::new(0),
+        };
+        let mut bot = Bot::new(SeatPlan {
+            username: "bot0".into(),
+            table: 0,
+            seat: 0,
+        });
+        let legal = json!({"can_check": true, "call_amount": null, "min_bet_to": 2});
+        let theirs = event(
+            1,
+            json!({"kind": "to_act", "hand": 1, "seat": 1, "legal": legal}),
+        );
+        assert!(bot.on_message(&theirs, &shared).is_empty());
+        let ours = theirs.replace("\"seat\":1", "\"seat\":0");
+        let sent = texts(bot.on_message(&ours, &shared));
+        assert!(["check", "bet"].contains(&sent[0]["action"].as_str().unwrap_or("")));
+    }
+
     use poker_server::config::{Config, ConfigLayer};
 
     #[test]
