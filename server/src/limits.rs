@@ -99,6 +99,9 @@ pub const WATCHED_TABLES_PER_CONNECTION_MAX: usize = 16;
 pub const WATCHERS_PER_TABLE_MAX: usize = 512;
 /// Tables open at once; the admin API refuses to create more.
 pub const TABLES_MAX: usize = 4096;
+/// Tables opened at once when the server starts (each reads the store, and after a crash
+/// voids its hand in play with a flushed write, which concurrent openings share).
+pub const TABLES_OPENING_AT_ONCE: usize = 64;
 /// Records returned by one request for a table's records in order.
 pub const RECORDS_PAGE_MAX: u64 = 100;
 /// Hands a player may sit out before being stood up with their chips returned (per table,

@@ -32,7 +32,7 @@ pub(crate) use departures::StoredDeparture;
 pub use group::Durability;
 pub use hands::{HandSettlement, StoredHand};
 pub use history::StoredRecord;
-pub use open_hands::{HandSteps, OpenHand, SavedSteps, HAND_STEPS_PRUNE_EVERY};
+pub use open_hands::{HandSteps, HandsInPlay, OpenHand, SavedSteps, HAND_STEPS_PRUNE_EVERY};
 
 use std::fs::OpenOptions;
 use std::io;

@@ -169,7 +169,105 @@ pub(super) fn close(conn: &Connection, table: &TableId, hand_no: u64) -> Result<
     append(conn, table, hand_no, StepKind::Closed, &[])
 }
 
-/// Reads the hand in play at `table` from the journal.
+/// Rebuilds one table's hand in play from its journal rows, fed in step order.
+///
+/// Only the rows from the table's last opening count: an opening starts over, a `closed`
+/// step ends the hand, and anything else outside a hand (the tail of a hand whose opening
+/// was pruned) is skipped. The first bad row fails the hand until the next opening.
+#[derive(Debug, Default)]
+enum HandReader {
+    /// No hand in play so far.
+    #[default]
+    Idle,
+    /// A hand in play, and whether its announcement was read.
+    Open { hand: OpenHand, announced: bool },
+    /// A bad row in the hand in play.
+    Failed(StoreError),
+}
+
+impl HandReader {
+    /// Reads one row: `hand_no`, the step kind's `code` and the `body`.
+    fn feed(&mut self, hand_no: i64, code: i64, body: Vec<u8>) {
+        let state = std::mem::take(self);
+        *self = match HandReader::step(state, hand_no, code, body) {
+            Ok(next) => next,
+            Err(err) => HandReader::Failed(err),
+        };
+    }
+
+    fn step(
+        state: HandReader,
+        hand_no: i64,
+        code: i64,
+        body: Vec<u8>,
+    ) -> Result<HandReader, StoreError> {
+        let kind = StepKind::from_code(code)
+            .ok_or_else(|| StoreError::Corrupt(format!("hand step kind {code}")))?;
+        let hand_no = u64::try_from(hand_no)
+            .map_err(|_| StoreError::Corrupt(format!("hand number {hand_no}")))?;
+        let corrupt = |what: &str| StoreError::Corrupt(format!("{what} in hand {hand_no}"));
+        if kind == StepKind::ServerSeed {
+            let seed = <[u8; 32]>::try_from(body.as_slice())
+                .map_err(|_| corrupt("a server seed of the wrong length"))?;
+            let hand = OpenHand {
+                hand_no,
+                server_seed: seed,
+                announcement: Vec::new(),
+                commitments: None,
+                reveals: Vec::new(),
+                actions: Vec::new(),
+            };
+            return Ok(HandReader::Open {
+                hand,
+                announced: false,
+            });
+        }
+        let (mut open, mut announced) = match state {
+            HandReader::Open { hand, announced } => (hand, announced),
+            failed @ HandReader::Failed(_) => return Ok(failed),
+            HandReader::Idle => return Ok(HandReader::Idle),
+        };
+        if kind == StepKind::Closed {
+            return Ok(HandReader::Idle);
+        }
+        if hand_no != open.hand_no {
+            return Err(corrupt("a step of another hand"));
+        }
+        match kind {
+            StepKind::Announcement if !announced => {
+                open.announcement = body;
+                announced = true;
+            }
+            StepKind::CommitList if announced && open.commitments.is_none() => {
+                open.commitments = Some(body);
+            }
+            StepKind::Reveals if announced => open.reveals.extend_from_slice(&body),
+            StepKind::Actions if announced => open.actions.extend_from_slice(&body),
+            _ => return Err(corrupt("a step out of order")),
+        }
+        Ok(HandReader::Open {
+            hand: open,
+            announced,
+        })
+    }
+
+    /// The hand in play after the last row fed, if any.
+    fn finish(self) -> Result<Option<OpenHand>, StoreError> {
+        match self {
+            HandReader::Idle => Ok(None),
+            HandReader::Open {
+                announced: false, ..
+            } => Err(StoreError::Corrupt(
+                "a hand in play without its announcement".into(),
+            )),
+            HandReader::Open { hand, .. } => Ok(Some(hand)),
+            HandReader::Failed(err) => Err(err),
+        }
+    }
+}
+
+/// Reads the hand in play at `table` from the journal (a table opened while the server
+/// runs; at start-up [`read_hands_in_play`] reads every table's at once).
 pub(super) fn read_open_hand(
     conn: &Connection,
     table: &TableId,
@@ -186,61 +284,63 @@ pub(super) fn read_open_hand(
         "SELECT hand_no, kind, body FROM hand_steps
          WHERE step_id >= ?1 AND table_id = ?2 ORDER BY step_id",
     )?;
-    let rows = statement
-        .query_map((opening, table.as_str()), |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, Vec<u8>>(2)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut hand: Option<OpenHand> = None;
-    let mut announced = false;
-    for (hand_no, code, body) in rows {
-        let kind = StepKind::from_code(code)
-            .ok_or_else(|| StoreError::Corrupt(format!("hand step kind {code}")))?;
-        let hand_no = u64::try_from(hand_no)
-            .map_err(|_| StoreError::Corrupt(format!("hand number {hand_no}")))?;
-        let corrupt = |what: &str| StoreError::Corrupt(format!("{what} in hand {hand_no}"));
-        if kind == StepKind::Closed {
-            return Ok(None);
-        }
-        let Some(open) = hand.as_mut() else {
-            // The first row is the opening server seed (the query starts there).
-            let seed = <[u8; 32]>::try_from(body.as_slice())
-                .map_err(|_| corrupt("a server seed of the wrong length"))?;
-            hand = Some(OpenHand {
-                hand_no,
-                server_seed: seed,
-                announcement: Vec::new(),
-                commitments: None,
-                reveals: Vec::new(),
-                actions: Vec::new(),
-            });
-            continue;
-        };
-        if hand_no != open.hand_no {
-            return Err(corrupt("a step of another hand"));
-        }
-        match kind {
-            StepKind::Announcement if !announced => {
-                open.announcement = body;
-                announced = true;
-            }
-            StepKind::CommitList if announced && open.commitments.is_none() => {
-                open.commitments = Some(body);
-            }
-            StepKind::Reveals if announced => open.reveals.extend_from_slice(&body),
-            StepKind::Actions if announced => open.actions.extend_from_slice(&body),
-            _ => return Err(corrupt("a step out of order")),
-        }
+    let mut rows = statement.query((opening, table.as_str()))?;
+    let mut reader = HandReader::default();
+    while let Some(row) = rows.next()? {
+        reader.feed(row.get(0)?, row.get(1)?, row.get(2)?);
     }
-    match hand {
-        Some(_) if !announced => Err(StoreError::Corrupt(
-            "a hand in play without its announcement".into(),
-        )),
-        hand => Ok(hand),
+    reader.finish()
+}
+
+/// Every table's hand in play, read in one pass over the journal.
+///
+/// Reading them table by table scans, for each, the journal from its hand's opening to the
+/// end, through every other table's steps: after a crash under load (every table with a
+/// hand in play) that is tables x journal rows, and it grows with the square of the tables.
+fn read_hands_in_play(conn: &Connection) -> Result<HandsInPlay, StoreError> {
+    let mut statement = conn
+        .prepare_cached("SELECT table_id, hand_no, kind, body FROM hand_steps ORDER BY step_id")?;
+    let mut rows = statement.query([])?;
+    let mut readers: HashMap<String, HandReader> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let table: String = row.get(0)?;
+        readers
+            .entry(table)
+            .or_default()
+            .feed(row.get(1)?, row.get(2)?, row.get(3)?);
+    }
+    let by_table = readers
+        .into_iter()
+        .filter_map(|(table, reader)| match reader.finish() {
+            Ok(None) => None,
+            Ok(Some(hand)) => Some((table, Ok(hand))),
+            Err(err) => Some((table, Err(err))),
+        })
+        .collect();
+    Ok(HandsInPlay { by_table })
+}
+
+/// The hands a previous run left in play, by table, as [`Store::hands_in_play`] read them
+/// when the server started.
+#[derive(Debug, Default)]
+pub struct HandsInPlay {
+    by_table: HashMap<String, Result<OpenHand, StoreError>>,
+}
+
+impl HandsInPlay {
+    /// Takes `table`'s hand in play, or the error its rows gave.
+    pub fn take(&mut self, table: &TableId) -> Result<Option<OpenHand>, StoreError> {
+        self.by_table.remove(table.as_str()).transpose()
+    }
+
+    /// How many tables have a hand in play (or a bad one).
+    pub fn len(&self) -> usize {
+        self.by_table.len()
+    }
+
+    /// Whether no table has one.
+    pub fn is_empty(&self) -> bool {
+        self.by_table.is_empty()
     }
 }
 
@@ -313,6 +413,11 @@ impl Store {
         self.run(move |conn| read_open_hand(conn, &table)).await
     }
 
+    /// Every table's hand in play, in one pass over the journal (when the server starts).
+    pub async fn hands_in_play(&self) -> Result<HandsInPlay, StoreError> {
+        self.run(|conn| read_hands_in_play(conn)).await
+    }
+
     /// Forgets hand `hand_no`, in play at `table` (after it was voided without a record).
     pub async fn clear_open_hand(&self, table: TableId, hand_no: u64) -> Result<(), StoreError> {
         self.run_grouped(move |conn| close(conn, &table, hand_no))
@@ -383,6 +488,22 @@ mod tests {
         }
     }
 
+    /// `table`'s hand in play, read alone and with every table's in one pass: both must
+    /// agree (the same hand, or both refusing bad rows).
+    fn read(conn: &Connection, table: &TableId) -> Result<Option<OpenHand>, StoreError> {
+        let alone = read_open_hand(conn, table);
+        let together = read_hands_in_play(conn).expect("one pass").take(table);
+        match (&alone, &together) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "both reads of {}", table.as_str()),
+            (Err(_), Err(_)) => {}
+            _ => panic!(
+                "the reads of {} disagree: {alone:?} / {together:?}",
+                table.as_str()
+            ),
+        }
+        alone
+    }
+
     fn rows(conn: &Connection) -> i64 {
         conn.query_row("SELECT count(*) FROM hand_steps", [], |row| row.get(0))
             .expect("count")
@@ -408,12 +529,9 @@ mod tests {
         save(&conn, &a, &hand_a, &mut saved_a);
         assert!(hand_a.unsaved_steps(&mut saved_a).is_empty(), "all saved");
 
-        assert_eq!(
-            read_open_hand(&conn, &a).expect("read"),
-            Some(hand_a.clone())
-        );
-        assert_eq!(read_open_hand(&conn, &b).expect("read"), Some(hand_b));
-        assert_eq!(read_open_hand(&conn, &table("c")).expect("read"), None);
+        assert_eq!(read(&conn, &a).expect("read"), Some(hand_a.clone()));
+        assert_eq!(read(&conn, &b).expect("read"), Some(hand_b));
+        assert_eq!(read(&conn, &table("c")).expect("read"), None);
         // Seven rows for a (seed, announcement, commit list, reveals, reveals, actions,
         // actions), three for b: each save appends only what is new.
         assert_eq!(rows(&conn), 7 + 3);
@@ -426,23 +544,20 @@ mod tests {
         let mut saved = SavedSteps::default();
         save(&conn, &t, &hand(4), &mut saved);
         close(&conn, &t, 4).expect("close");
-        assert_eq!(read_open_hand(&conn, &t).expect("read"), None);
+        assert_eq!(read(&conn, &t).expect("read"), None);
         // Voided before its deal without a record: the same number is announced again.
         let mut again = hand(4);
         again.announcement = vec![5, 5];
         let mut saved = SavedSteps::default();
         save(&conn, &t, &again, &mut saved);
-        assert_eq!(
-            read_open_hand(&conn, &t).expect("read"),
-            Some(again.clone())
-        );
+        assert_eq!(read(&conn, &t).expect("read"), Some(again.clone()));
 
         assert_eq!(
             prune(&conn).expect("prune"),
             3,
             "the closed hand and its mark go"
         );
-        assert_eq!(read_open_hand(&conn, &t).expect("read"), Some(again));
+        assert_eq!(read(&conn, &t).expect("read"), Some(again));
         close(&conn, &t, 4).expect("close");
         assert_eq!(prune(&conn).expect("prune"), 3);
         assert_eq!(rows(&conn), 0);
@@ -470,7 +585,7 @@ mod tests {
         // save (seed, announcement, actions).
         assert_eq!(prune(&conn).expect("prune"), 3);
         for (i, (table, (hand, _))) in tables.iter().zip(&hands).enumerate() {
-            let read = read_open_hand(&conn, table).expect("read");
+            let read = read(&conn, table).expect("read");
             if i == 0 || i == 2 {
                 // Their later steps (written after the close) belong to no hand in play.
                 assert_eq!(read, None);
@@ -481,25 +596,59 @@ mod tests {
     }
 
     #[test]
+    fn one_pass_finds_each_tables_hand_among_all_the_others() {
+        let conn = db();
+        let tables: Vec<TableId> = (0..40).map(|i| table(&format!("t{i}"))).collect();
+        let mut hands: Vec<(OpenHand, SavedSteps)> = (1..=40)
+            .map(|no| (hand(no), SavedSteps::default()))
+            .collect();
+        // Interleaved steps; every third table ends its hand and starts the next, every
+        // seventh is left with a bad row.
+        for round in 0..6u8 {
+            for (i, (table, (hand, saved))) in tables.iter().zip(hands.iter_mut()).enumerate() {
+                hand.actions.extend_from_slice(&[round; 10]);
+                save(&conn, table, hand, saved);
+                if i % 3 == 0 && round == 2 {
+                    close(&conn, table, hand.hand_no).expect("close");
+                    *hand = super::tests::hand(hand.hand_no + 100);
+                    *saved = SavedSteps::default();
+                }
+            }
+        }
+        for table in tables.iter().step_by(7) {
+            append(&conn, table, 999, StepKind::Actions, &[0; 10]).expect("append");
+        }
+        let mut in_play = read_hands_in_play(&conn).expect("one pass");
+        assert_eq!(in_play.len(), 40);
+        for (i, (table, (hand, _))) in tables.iter().zip(&hands).enumerate() {
+            let read = in_play.take(table);
+            if i % 7 == 0 {
+                assert!(matches!(read, Err(StoreError::Corrupt(_))), "table {i}");
+            } else {
+                assert_eq!(read.expect("read").as_ref(), Some(hand), "table {i}");
+            }
+            assert!(in_play.take(table).expect("taken").is_none(), "taken once");
+        }
+        assert!(in_play.is_empty());
+    }
+
+    #[test]
     fn bad_rows_are_reported_not_trusted() {
         let conn = db();
         let t = table("t");
         append(&conn, &t, 1, StepKind::ServerSeed, &[0; 31]).expect("append");
         append(&conn, &t, 1, StepKind::Announcement, &[1]).expect("append");
-        assert!(matches!(
-            read_open_hand(&conn, &t),
-            Err(StoreError::Corrupt(_))
-        ));
+        assert!(matches!(read(&conn, &t), Err(StoreError::Corrupt(_))));
         append(&conn, &t, 2, StepKind::ServerSeed, &[0; 32]).expect("append");
         append(&conn, &t, 2, StepKind::CommitList, &[1]).expect("append");
         assert!(
-            matches!(read_open_hand(&conn, &t), Err(StoreError::Corrupt(_))),
+            matches!(read(&conn, &t), Err(StoreError::Corrupt(_))),
             "a commit list before the announcement"
         );
         append(&conn, &t, 3, StepKind::ServerSeed, &[0; 32]).expect("append");
         append(&conn, &t, 4, StepKind::Announcement, &[1]).expect("append");
         assert!(
-            matches!(read_open_hand(&conn, &t), Err(StoreError::Corrupt(_))),
+            matches!(read(&conn, &t), Err(StoreError::Corrupt(_))),
             "a step of another hand"
         );
     }

@@ -30,7 +30,7 @@ use crate::limits::{
     REPLAY_BUFFER_BYTES_MAX, REPLAY_BUFFER_EVENTS_MAX, STAND_UP_RETRY_DELAY, WATCHERS_PER_TABLE_MAX,
 };
 use crate::state::AppState;
-use crate::store::{Durability, HandSettlement, OpenHand, SavedSteps};
+use crate::store::{Durability, HandSettlement, OpenHand, SavedSteps, StoreError};
 use crate::table::departures::{Departure, Departures};
 use crate::ws::messages::{
     ClientRequest, RejectCode, ServerMessage, WireAction, WireEvent, WireLegal, WireSeat,
@@ -134,9 +134,15 @@ pub(super) struct Table {
     departures: Departures,
 }
 
-/// Opens a table: see [`Table::open`].
-pub(super) async fn open(config: TableConfig, state: AppState) -> Result<Table, LedgerError> {
-    Table::open(config, state).await
+/// Opens a table: see [`Table::open`]. `in_play` is the table's hand in play as read for
+/// every table when the server starts ([`HandsInPlay::take`]); `None` (a table created
+/// while the server runs) reads its own.
+pub(super) async fn open(
+    config: TableConfig,
+    state: AppState,
+    in_play: Option<Result<Option<OpenHand>, StoreError>>,
+) -> Result<Table, LedgerError> {
+    Table::open(config, state, in_play).await
 }
 
 /// Runs an opened table until its inbox closes, or, once `draining` turns true, until no
@@ -217,7 +223,11 @@ fn millis(duration: std::time::Duration) -> u64 {
 impl Table {
     /// Loads where the table's chain stands, voids a hand an earlier run left unfinished
     /// (with a signed record) and gives back chips left in the table's sessions.
-    async fn open(config: TableConfig, state: AppState) -> Result<Table, LedgerError> {
+    async fn open(
+        config: TableConfig,
+        state: AppState,
+        in_play: Option<Result<Option<OpenHand>, StoreError>>,
+    ) -> Result<Table, LedgerError> {
         let last = state.store().last_hand(config.name().clone()).await?;
         let seats = (0..config.seats()).map(|_| None).collect();
         let mut table = Table {
@@ -242,7 +252,7 @@ impl Table {
             config,
             state,
         };
-        table.recover().await?;
+        table.recover(in_play).await?;
         table.restore_departures().await?;
         let store = table.state.store().clone();
         let name = table.config.name().clone();
@@ -258,10 +268,17 @@ impl Table {
     /// was saved (Ed25519 signatures are deterministic, so the rebuilt announcement and
     /// commit list are the ones the players saw). No chips move: a hand settles only at its
     /// end, so every stack is still its starting stack in the ledger.
-    async fn recover(&mut self) -> Result<(), LedgerError> {
+    async fn recover(
+        &mut self,
+        in_play: Option<Result<Option<OpenHand>, StoreError>>,
+    ) -> Result<(), LedgerError> {
         let store = self.state.store().clone();
         let name = self.config.name().clone();
-        let Some(open) = store.open_hand(name.clone()).await? else {
+        let open = match in_play {
+            Some(read) => read?,
+            None => store.open_hand(name.clone()).await?,
+        };
+        let Some(open) = open else {
             return Ok(());
         };
         if open.hand_no != self.next_hand {

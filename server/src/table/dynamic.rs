@@ -9,6 +9,7 @@ use crate::admin::tables::CreatedTableError;
 use crate::config::{ConfigError, TableSpec};
 use crate::limits::{TABLES_MAX, TABLE_INBOX_MAX};
 use crate::state::AppState;
+use crate::store::HandsInPlay;
 
 /// What the admin API asks of a table task.
 #[derive(Debug)]
@@ -80,7 +81,11 @@ impl TableHandle {
 
 impl Tables {
     /// Opens the tables created through the admin API in earlier runs and not closed.
-    pub(super) async fn open_created(&self, state: &AppState) {
+    pub(super) async fn open_created(
+        &self,
+        state: &AppState,
+        mut in_play: Option<&mut HandsInPlay>,
+    ) {
         let specs = match state.store().created_tables().await {
             Ok(specs) => specs,
             Err(err) => {
@@ -113,7 +118,8 @@ impl Tables {
                 );
                 continue;
             }
-            match actor::open(config.clone(), state.clone()).await {
+            let hand = in_play.as_deref_mut().map(|all| all.take(config.name()));
+            match actor::open(config.clone(), state.clone(), hand).await {
                 Ok(table) => self.spawn(table, config),
                 Err(err) => tracing::error!(table = spec.name, %err, "table could not open"),
             }
@@ -153,7 +159,9 @@ impl Tables {
             return Err(CreateTableError::Exists(spec.name));
         }
         state.store().record_created_table(spec).await?;
-        let table = actor::open(config.clone(), state.clone())
+        // Boxed: the opening future is large, and this runs deep inside a route's filters
+        // on a worker thread's stack.
+        let table = Box::pin(actor::open(config.clone(), state.clone(), None))
             .await
             .map_err(|err| CreateTableError::Open(err.to_string()))?;
         self.spawn(table, config.clone());

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::{mpsc, watch, Notify};
-use tokio::task::JoinHandle;
+use tokio::task::{JoinError, JoinHandle, JoinSet};
 
 pub use config::{TableConfig, TableConfigError, TableGame};
 pub use dynamic::{AdminOrder, CloseTableError, CreateTableError, KickOutcome};
@@ -38,7 +38,8 @@ pub use presence::{PresenceRules, PresenceRulesError};
 pub use public_settings::TableSettings;
 
 use crate::accounts::AccountId;
-use crate::limits::{TABLE_DRAIN_GRACE, TABLE_INBOX_MAX};
+use crate::ledger::LedgerError;
+use crate::limits::{TABLES_MAX, TABLES_OPENING_AT_ONCE, TABLE_DRAIN_GRACE, TABLE_INBOX_MAX};
 use crate::state::AppState;
 use crate::ws::messages::ClientRequest;
 
@@ -175,6 +176,10 @@ impl Tables {
     /// giving back chips left in its sessions — and then starts one task per table. Returns
     /// once all are open, so no client sees a table before its recovery. A table that cannot
     /// open is logged and left out.
+    ///
+    /// Up to [`TABLES_OPENING_AT_ONCE`] tables open at once: after a crash each voids its
+    /// hand with a flushed write, and opened one by one they would wait for one disk flush
+    /// each instead of sharing them.
     pub async fn start(state: &AppState) -> Tables {
         let tables = Tables {
             drain: Arc::new(Drain {
@@ -183,20 +188,56 @@ impl Tables {
             }),
             ..Tables::default()
         };
-        for config in state.config().tables() {
-            if tables.len() >= crate::limits::TABLES_MAX {
-                tracing::error!(table = %config.name(), max = crate::limits::TABLES_MAX, "too many tables; not opened");
-                continue;
+        // One pass over the hand-step journal for every table, not one per table.
+        let mut in_play = match state.store().hands_in_play().await {
+            Ok(in_play) => Some(in_play),
+            Err(err) => {
+                tracing::error!(%err, "reading the hands in play; each table reads its own");
+                None
             }
-            match actor::open(config.clone(), state.clone()).await {
-                Ok(table) => tables.spawn(table, config.clone()),
-                Err(err) => {
-                    tracing::error!(table = %config.name(), %err, "table could not open");
+        };
+        if let Some(hands) = in_play.as_ref().filter(|hands| !hands.is_empty()) {
+            tracing::warn!(
+                tables = hands.len(),
+                "hands left in play by the previous run; voiding them"
+            );
+        }
+        let configs = state.config().tables();
+        for config in configs.iter().skip(TABLES_MAX) {
+            tracing::error!(table = %config.name(), max = TABLES_MAX, "too many tables; not opened");
+        }
+        let mut opening = JoinSet::new();
+        for config in configs.iter().take(TABLES_MAX) {
+            if opening.len() >= TABLES_OPENING_AT_ONCE {
+                if let Some(opened) = opening.join_next().await {
+                    tables.opened(opened);
                 }
             }
+            let hand = in_play.as_mut().map(|all| all.take(config.name()));
+            let (config, state) = (config.clone(), state.clone());
+            opening.spawn(async move {
+                // Boxed: the opening future (recovery and a void record's settlement
+                // included) is large, and a worker thread's stack is smaller than main's.
+                let table = Box::pin(actor::open(config.clone(), state, hand)).await;
+                (config, table)
+            });
         }
-        tables.open_created(state).await;
+        while let Some(opened) = opening.join_next().await {
+            tables.opened(opened);
+        }
+        tables.open_created(state, in_play.as_mut()).await;
         tables
+    }
+
+    /// Starts a table [`Tables::start`] opened, or logs why it could not open.
+    fn opened(&self, opened: Result<(TableConfig, Result<actor::Table, LedgerError>), JoinError>) {
+        match opened {
+            Ok((config, Ok(table))) => self.spawn(table, config),
+            Ok((config, Err(err))) => {
+                tracing::error!(table = %config.name(), %err, "table could not open");
+            }
+            Err(err) => tracing::error!(%err, "opening a table failed"),
+        }
     }
 
     /// Starts the task of an opened table and lists it; the task unlists it when it ends.
