@@ -229,3 +229,40 @@ async fn the_hand_that_finishes_during_the_drain_reaches_its_players_before_the_
     }
     stopped.await;
 }
+
+/// A client that never reads: its close frame goes into the connection's buffers and the
+/// server does not wait for an answer, so it holds nothing up. (One whose buffers are full
+/// is given up after the write timeout: `ws::shutdown`'s unit tests; filling a loopback
+/// connection's buffers here would take megabytes and depend on the kernel's tuning.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_does_not_hold_the_shutdown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start(dir.path()).await;
+    let client = server.client();
+    let mut silent = Socket::open(&client, None).await;
+    // Asks to watch and reads nothing, not even the answer.
+    silent
+        .socket
+        .send(Message::text(
+            json!({"v": 1, "id": 1, "type": "watch", "table": TABLE}).to_string(),
+        ))
+        .await
+        .expect("send");
+    let mut watcher = Socket::open(&client, None).await;
+    watcher.ack(json!({"type": "watch"})).await;
+
+    let stopped = stop(server);
+    assert_going_away(&watcher.until_closed().await);
+    stopped.await;
+    // What the server wrote before closing is all there, the close frame last.
+    let ending = silent.until_closed().await;
+    assert!(
+        ending
+            .before
+            .iter()
+            .any(|m| m["type"] == "ack" && m["id"] == 1),
+        "the watch was answered: {:?}",
+        ending.before
+    );
+    assert_going_away(&ending);
+}
