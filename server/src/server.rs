@@ -141,8 +141,10 @@ impl App {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes. Then it stops accepting
-/// connections, lets open ones finish for up to [`SHUTDOWN_GRACE`], and closes the store
-/// (finishing queued writes and checkpointing the database).
+/// connections, lets the hands in play finish, lets open connections finish for up to
+/// [`SHUTDOWN_GRACE`] in all (each WebSocket writes what is queued for it and closes with
+/// code 1001, going away), and closes the store (finishing queued writes and checkpointing
+/// the database).
 ///
 /// At most the configured number of connections (`max_connections`) are served at once, and
 /// at most `max_connections_per_address` from one client address; one beyond that is closed as
@@ -264,11 +266,30 @@ where
     // (or the action clock plays for them); only then do connections close.
     tables.drain().await;
     tracing::info!("tables stopped");
+    // One grace for all connections: HTTP ones finish their requests, WebSockets (which
+    // hyper no longer tracks) write what is queued for them and close with 1001.
+    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    let websockets = state.websocket_shutdown();
+    websockets.raise();
     tokio::select! {
         () = graceful.shutdown() => {}
-        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+        () = tokio::time::sleep_until(deadline) => {
             tracing::warn!(grace = ?SHUTDOWN_GRACE, "connections still open; closing them");
         }
+    }
+    // After the HTTP connections: an upgrade still in flight there takes its watch before
+    // its connection ends, so it is waited for here too.
+    if tokio::time::timeout_at(deadline, websockets.all_closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            grace = ?SHUTDOWN_GRACE,
+            open = websockets.watching(),
+            "websockets still open (clients not reading); closing the store without their close frames"
+        );
+    } else {
+        tracing::info!("websockets closed");
     }
     state.store().close().await?;
     tracing::info!("store closed");

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::limiter::Limiter;
 use crate::metrics::Metrics;
 use crate::store::Store;
+use crate::ws::shutdown::ShutdownNotice;
 use fairness::ServerKey;
 
 /// Shared server state; cloning it is cheap.
@@ -25,6 +26,7 @@ struct Inner {
     limiter: Limiter,
     admin: AdminState,
     metrics: Metrics,
+    websocket_shutdown: ShutdownNotice,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
                 limiter: Limiter::new(config.connection_limits().clone()),
                 admin: AdminState::new(config.admin_token().cloned()),
                 metrics: Metrics::default(),
+                websocket_shutdown: ShutdownNotice::new(),
                 config,
                 store,
                 key,
@@ -76,5 +79,10 @@ impl AppState {
     /// The counters behind `/metrics`.
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// The notice that closes every WebSocket at shutdown, and tells when they are gone.
+    pub fn websocket_shutdown(&self) -> &ShutdownNotice {
+        &self.inner.websocket_shutdown
     }
 }

@@ -20,6 +20,9 @@ pub enum CloseReason {
     RateLimited,
     /// An operator banned the connection's account or address meanwhile.
     Banned,
+    /// The server is shutting down (after its tables drained); the client may reconnect
+    /// and resume once it is back.
+    ServerShutdown,
 }
 
 impl CloseReason {
@@ -34,12 +37,14 @@ impl CloseReason {
             CloseReason::DeadPeer => "dead_peer",
             CloseReason::RateLimited => "rate_limited",
             CloseReason::Banned => "banned",
+            CloseReason::ServerShutdown => "server_shutdown",
         }
     }
 
     /// The WebSocket close code for this reason (RFC 6455 §7.4.1): 1008 (policy violation)
     /// when the client broke a limit, 1009 for a message too large, 1001 (going away) when
-    /// it stopped answering. Sent only when [`CloseReason::sends_close_frame`].
+    /// it stopped answering or the server shuts down. Sent only when
+    /// [`CloseReason::sends_close_frame`].
     pub fn close_code(self) -> u16 {
         match self {
             CloseReason::ClientClosed => 1000,
@@ -49,7 +54,7 @@ impl CloseReason {
             | CloseReason::WriteTimeout
             | CloseReason::RateLimited
             | CloseReason::Banned => 1008,
-            CloseReason::DeadPeer => 1001,
+            CloseReason::DeadPeer | CloseReason::ServerShutdown => 1001,
         }
     }
 
@@ -64,6 +69,7 @@ impl CloseReason {
             CloseReason::DeadPeer => "no answer to pings",
             CloseReason::RateLimited => "rate limit exceeded repeatedly",
             CloseReason::Banned => "banned",
+            CloseReason::ServerShutdown => "server shutting down",
         }
     }
 
@@ -77,6 +83,7 @@ impl CloseReason {
                 | CloseReason::RateLimited
                 | CloseReason::Banned
                 | CloseReason::MessageTooLarge
+                | CloseReason::ServerShutdown
         )
     }
 }
@@ -96,6 +103,7 @@ mod tests {
             CloseReason::DeadPeer,
             CloseReason::RateLimited,
             CloseReason::Banned,
+            CloseReason::ServerShutdown,
         ] {
             assert!(reason.message().len() <= 123, "{reason:?}");
         }

@@ -5,6 +5,7 @@
 pub mod close;
 pub mod keepalive;
 pub mod messages;
+pub mod shutdown;
 pub mod socket;
 
 use std::collections::BTreeSet;
@@ -31,6 +32,7 @@ use crate::table::{ConnId, Outbox, Player, TableCommand, Tables};
 use close::CloseReason;
 use keepalive::{Keepalive, KeepaliveStep};
 use messages::{parse_request, ClientRequest, RejectCode, ServerMessage, WireTable, WIRE_VERSION};
+use shutdown::ShutdownWatch;
 use socket::{Message, Socket, Upgrade};
 
 /// `GET /ws` with an upgrade. A request with an `Authorization` header must carry a live
@@ -79,10 +81,15 @@ pub fn route(
                     };
                     let gate = limiter.message_gate(upgrade.peer(), account, Instant::now());
                     let limits = limiter.limits().clone();
+                    // Taken before the upgrade, so `run` waits for this connection even if
+                    // it shuts down before the socket is handed over.
+                    let server_shutdown = state.websocket_shutdown().watch();
+                    let caller = Caller { player, address };
                     upgrade.on_upgrade(move |socket| async move {
                         // Counted under `max_websockets` until the connection ends.
                         let _open = open;
-                        connection(socket, player, tables, gate, limits, state, address).await
+                        connection(socket, caller, tables, gate, limits, state, server_shutdown)
+                            .await
                     })
                 }
             },
@@ -108,16 +115,26 @@ fn optional_session(
         .unify()
 }
 
-/// Serves one connection until either side closes it, and says why it ended.
+/// Who is on the other end of a connection.
+struct Caller {
+    /// The signed-in player; `None` for an observer.
+    player: Option<Player>,
+    /// The client's address, when known.
+    address: Option<std::net::IpAddr>,
+}
+
+/// Serves one connection until either side closes it or the server shuts down (`server_shutdown`
+/// is raised), and says why it ended.
 async fn connection(
     socket: Socket,
-    player: Option<Player>,
+    caller: Caller,
     tables: Tables,
     mut gate: MessageGate,
     limits: ConnectionLimits,
     state: AppState,
-    address: Option<std::net::IpAddr>,
+    mut server_shutdown: ShutdownWatch,
 ) -> CloseReason {
+    let Caller { player, address } = caller;
     let conn = ConnId::next();
     let mut keepalive = Keepalive::new(
         limits.ping_interval(),
@@ -138,7 +155,7 @@ async fn connection(
         overflowed: Arc::clone(&overflowed),
     };
     let mut watched = BTreeSet::new();
-    let reason = loop {
+    let mut reason = loop {
         tokio::select! {
             incoming = stream.next() => {
                 let now = Instant::now();
@@ -212,9 +229,15 @@ async fn connection(
                 Err(RecvError::Closed) => notices_open = false,
             },
             () = overflowed.notified() => break CloseReason::TooSlow,
+            // Ready at once when the notice came before this loop started (a connection
+            // upgraded during the drain).
+            () = server_shutdown.raised() => break CloseReason::ServerShutdown,
         }
     };
-    if reason.sends_close_frame() {
+    if reason == CloseReason::ServerShutdown {
+        // The drained hands' last events may still be queued: they go out before the close.
+        reason = shutdown::say_goodbye(&mut sink, &mut outgoing, write_timeout).await;
+    } else if reason.sends_close_frame() {
         let _ = tokio::time::timeout(WS_CLOSE_SEND_TIMEOUT, async {
             // A client closed for its rate still gets the answers queued before the close,
             // so it can tell which requests were handled.

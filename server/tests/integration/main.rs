@@ -6,6 +6,7 @@ mod api;
 mod bad_queries;
 mod connection_limits;
 mod departures;
+mod going_away;
 mod halted_table;
 mod idle_memory;
 mod ledger;
