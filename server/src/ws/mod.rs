@@ -155,6 +155,10 @@ async fn connection(
         overflowed: Arc::clone(&overflowed),
     };
     let mut watched = BTreeSet::new();
+    // One future for the whole loop: made anew each pass it would register with the notice
+    // (a lock shared by every connection) for every message.
+    let shutdown = server_shutdown.raised();
+    tokio::pin!(shutdown);
     let mut reason = loop {
         tokio::select! {
             incoming = stream.next() => {
@@ -231,7 +235,7 @@ async fn connection(
             () = overflowed.notified() => break CloseReason::TooSlow,
             // Ready at once when the notice came before this loop started (a connection
             // upgraded during the drain).
-            () = server_shutdown.raised() => break CloseReason::ServerShutdown,
+            () = &mut shutdown => break CloseReason::ServerShutdown,
         }
     };
     if reason == CloseReason::ServerShutdown {
