@@ -17,6 +17,8 @@ pub struct Conn {
     table: String,
     unread: VecDeque<Value>,
     next_id: u64,
+    /// The close frame's code, once the server sent one.
+    close_code: Option<u16>,
 }
 
 impl Conn {
@@ -27,6 +29,7 @@ impl Conn {
             table: table.to_owned(),
             unread: VecDeque::new(),
             next_id: 1,
+            close_code: None,
         }
     }
 
@@ -89,6 +92,11 @@ impl Conn {
         all
     }
 
+    /// The code of the close frame the server sent, once [`Conn::rest`] (or a read) met it.
+    pub fn close_code(&self) -> Option<u16> {
+        self.close_code
+    }
+
     async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
         if let Some(at) = self.unread.iter().position(&wanted) {
             return self.unread.remove(at);
@@ -111,7 +119,11 @@ impl Conn {
                 Some(Ok(Message::Text(text))) => {
                     return Some(serde_json::from_str(&text).expect("JSON"))
                 }
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                Some(Ok(Message::Close(frame))) => {
+                    self.close_code = frame.map(|frame| u16::from(frame.code));
+                    return None;
+                }
+                None | Some(Err(_)) => return None,
                 Some(Ok(_)) => {}
             }
         }

@@ -139,6 +139,11 @@ async fn sigterm_waits_for_the_hand_in_play_while_its_players_act() {
         rest.iter().all(|m| m["event"]["kind"] != "hand_announced"),
         "{rest:?}"
     );
+    assert_eq!(
+        conns[0].close_code(),
+        Some(1001),
+        "closed with 1001 `server shutting down`"
+    );
     let exit = server.wait_exit(EXIT_TIMEOUT).await;
     assert!(exit.success(), "exit {exit:?}\n{}", server.log());
     println!(
