@@ -197,20 +197,8 @@ async fn connection(
                 }
             },
             Some(text) = outgoing.recv() => {
-                // Everything already queued goes out with one flush (one write to the socket),
-                // not one each: a table sends several events per action. The queue bounds the
-                // batch; the write timeout bounds how long a client that stopped reading holds it.
-                let batch = async {
-                    sink.feed(socket::text(&text)).await?;
-                    while let Ok(text) = outgoing.try_recv() {
-                        sink.feed(socket::text(&text)).await?;
-                    }
-                    sink.flush().await
-                };
-                match tokio::time::timeout(write_timeout, batch).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(_)) => break CloseReason::ClientClosed,
-                    Err(_) => break CloseReason::WriteTimeout,
+                if let Err(reason) = write_queued(&mut sink, Some(text), &mut outgoing, write_timeout).await {
+                    break reason;
                 }
             }
             () = tokio::time::sleep_until(keepalive.deadline().into()) => {
@@ -264,6 +252,35 @@ async fn connection(
         }
     }
     reason
+}
+
+/// Writes `first` and everything else already queued with one flush (one write to the
+/// socket), not one each: a table sends several events per action. The queue bounds the
+/// batch; `timeout` bounds how long a client that stopped reading holds it. Says why the
+/// connection ends if the batch cannot be written.
+async fn write_queued<S>(
+    sink: &mut S,
+    first: Option<Arc<str>>,
+    outgoing: &mut mpsc::Receiver<Arc<str>>,
+    timeout: std::time::Duration,
+) -> Result<(), CloseReason>
+where
+    S: Sink<Message> + Unpin,
+{
+    let batch = async {
+        if let Some(text) = first {
+            sink.feed(socket::text(&text)).await?;
+        }
+        while let Ok(text) = outgoing.try_recv() {
+            sink.feed(socket::text(&text)).await?;
+        }
+        sink.flush().await
+    };
+    match tokio::time::timeout(timeout, batch).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(CloseReason::ClientClosed),
+        Err(_) => Err(CloseReason::WriteTimeout),
+    }
 }
 
 /// Sends `message`, giving up after `timeout`: a client that stopped reading fills the TCP

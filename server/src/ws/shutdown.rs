@@ -103,16 +103,8 @@ pub(crate) async fn say_goodbye<S>(
 where
     S: Sink<Message> + Unpin,
 {
-    let queued = async {
-        while let Ok(text) = outgoing.try_recv() {
-            sink.feed(socket::text(&text)).await?;
-        }
-        sink.flush().await
-    };
-    match tokio::time::timeout(write_timeout, queued).await {
-        Ok(Ok(())) => {}
-        Ok(Err(_)) => return CloseReason::ClientClosed,
-        Err(_) => return CloseReason::WriteTimeout,
+    if let Err(reason) = super::write_queued(sink, None, outgoing, write_timeout).await {
+        return reason;
     }
     let reason = CloseReason::ServerShutdown;
     let _ = tokio::time::timeout(WS_CLOSE_SEND_TIMEOUT, sink.send(socket::close(reason))).await;
