@@ -67,14 +67,7 @@ pub(crate) fn replay(
             )));
         }
     }
-    Ok(hand
-        .stacks()
-        .into_iter()
-        .map(|(seat, stack)| FinalStack {
-            seat: seat.index(),
-            stack: stack.get(),
-        })
-        .collect())
+    Ok(FinalStack::all_of(&hand))
 }
 
 const SEAT_OUT_OF_RANGE: &str = "seat number out of range";
