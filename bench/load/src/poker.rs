@@ -143,6 +143,18 @@ fn event_kind(text: &str) -> Option<&str> {
     Some(&text[start..start + len])
 }
 
+/// The number after the first `"seat":` in `text`: in a `to_act` event, the seat whose turn
+/// it is (the event's own field comes before its `legal` object). Read by a scan so that the
+/// other bots at a table skip a turn that is not theirs without parsing it.
+fn first_seat(text: &str) -> Option<u64> {
+    const KEY: &str = "\"seat\":";
+    let start = text.find(KEY)? + KEY.len();
+    let digits = text[start..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(&text[start..], |end| &text[start..start + end]);
+    digits.parse().ok()
+}
+
 /// A server message that carries an event, with only the fields a handler reads: the
 /// rest (the signed announcement, the players' list) is skipped without being built.
 #[derive(Deserialize)]
@@ -386,6 +398,9 @@ impl Bot {
                 }
             }
             "to_act" => {
+                if first_seat(text) != Some(u64::from(seat)) {
+                    return replies;
+                }
                 let Some(to_act) = event::<ToAct>(text).filter(|t| t.seat == seat) else {
                     return replies;
                 };
@@ -577,6 +592,11 @@ mod tests {
             Some("to_act")
         );
         assert_eq!(event_kind(r#"{"type":"ack","v":1,"id":3}"#), None);
+        assert_eq!(
+            first_seat(r#"{"kind":"to_act","hand":1,"seat":12,"x":{"seat":3}}"#),
+            Some(12)
+        );
+        assert_eq!(first_seat(r#"{"kind":"to_act","hand":1}"#), None);
         let shared = Shared {
             counters: Counters::default(),
             window: Window::after(Duration::ZERO, Duration::from_secs(60)),
