@@ -237,8 +237,10 @@ pub const WS_TIMING_MAX: Duration = Duration::from_secs(3600);
 /// How long the server tries to deliver its close frame before dropping the connection.
 pub const WS_CLOSE_SEND_TIMEOUT: Duration = Duration::from_secs(1);
 /// Read buffer of each WebSocket, in bytes (tungstenite's default of 128 KiB would cost that
-/// much per idle connection). A message larger than this is read in several steps.
-pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+/// much per idle connection, and tungstenite zero-fills it before every read). Clients send
+/// small messages; one larger than this is read in several steps. 4 KiB cost 3 KiB more per
+/// idle connection (10.0 against 7.0 KiB at 10,000) for no difference in CPU per action.
+pub const WS_READ_BUFFER_BYTES: usize = 1024;
 /// Bytes of queued messages a WebSocket collects before writing them out unflushed (a flush
 /// after each batch writes the rest): larger batches cost one system call per this many bytes.
 pub const WS_WRITE_BATCH_BYTES: usize = 16 * 1024;

@@ -4,7 +4,7 @@
 //! buffer and offers no setter for it, so each idle connection held about 131 KiB (measured
 //! with the `idle_memory` test). This filter does the same handshake checks as warp's, takes
 //! hyper's upgrade future from the request and builds the socket itself with
-//! [`socket_config`]: a 4 KiB read buffer, writes batched until flushed, and the message
+//! [`socket_config`]: a 1 KiB read buffer, writes batched until flushed, and the message
 //! and frame limits of [`WS_MESSAGE_BYTES_MAX`].
 //!
 //! The rest of `ws` sees only [`Socket`], [`Message`] and the helpers here, so the transport

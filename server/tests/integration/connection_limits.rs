@@ -378,6 +378,26 @@ async fn authenticated_requests_are_limited_per_account() {
 }
 
 #[tokio::test]
+async fn a_message_near_the_size_limit_is_read_whole_across_the_small_read_buffer() {
+    use poker_server::limits::{WS_MESSAGE_BYTES_MAX, WS_READ_BUFFER_BYTES};
+    let (server, _dir) = start(ConfigLayer::default()).await;
+    let mut socket = connect(&server).await;
+    // A table list after a long name: valid, and nearly the largest message allowed, so the
+    // server reads it in several pieces of its read buffer.
+    let after = "z".repeat(WS_MESSAGE_BYTES_MAX - 100);
+    let message = json!({"v": 1, "id": 7, "type": "list_tables", "after": after}).to_string();
+    assert!(message.len() > 3 * WS_READ_BUFFER_BYTES && message.len() <= WS_MESSAGE_BYTES_MAX);
+    socket.send(Message::text(message)).await.expect("send");
+    let answer = next(&mut socket).await.expect("an answer");
+    assert_eq!(
+        (&answer["type"], &answer["id"]),
+        (&json!("tables"), &json!(7))
+    );
+    assert_eq!(answer["tables"], json!([]), "no table sorts after it");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_message_over_the_size_limit_closes_with_1009() {
     let (server, _dir) = start(ConfigLayer::default()).await;
     let mut socket = connect(&server).await;
