@@ -9,22 +9,10 @@
 # actions/s. Needs `perf` and a release build of the harness (`cargo build --release -p
 # poker-server -p fairdeal-bench-load`). Run two builds alternately, twice each.
 set -euo pipefail
+source "$(dirname "$0")/start-load.sh"
 server=$(realpath "${1:-target/release/poker-server}")
-players=${2:-2000}
-tables=${3:-1000}
 rate=${4:-3000}
-harness=$(dirname "$0")/../../../target/release/fairdeal-bench-load
-out=$(mktemp)
-"$harness" --server "$server" --players "$players" --tables "$tables" \
-  --duration 16 --warmup 6 --rate "$rate" --no-ceiling >"$out" 2>&1 &
-harness_pid=$!
-pid=""
-for _ in $(seq 1 120); do
-  sleep 1
-  pid=$(pgrep -f "^$server" | head -1 || true)
-  if [ -n "$pid" ] && grep -q "idle connections" "$out"; then break; fi
-done
-[ -n "$pid" ] || { echo "the server did not start" >&2; cat "$out" >&2; exit 1; }
+start_load "$server" "${2:-2000}" "${3:-1000}" "$rate" 16
 sleep 10 # into the measured window
 perf stat -x, -p "$pid" -e task-clock -- sleep 10 2>&1 |
   awk -F, -v rate="$rate" '/task-clock/ { printf "server CPU: %.1f us per action\n", $1 * 1000 / (rate * 10) }'
