@@ -305,6 +305,8 @@ pub(super) fn run_group(
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     /// A grouped job inserting `value` into `t` (whose values are unique), answering on a channel.
@@ -335,7 +337,7 @@ mod tests {
         first: Box<dyn GroupJob>,
         inbox: &mut mpsc::Receiver<Message>,
     ) -> Option<Message> {
-        let flusher = Syncer::start(Box::new(|| Ok(()))).expect("flusher");
+        let flusher = Syncer::start(Box::new(|| Ok(())), Duration::ZERO).expect("flusher");
         run_group(conn, &mut SyncLevel::flushed(), first, inbox, &flusher)
     }
 
@@ -400,9 +402,10 @@ mod tests {
             .expect("schema");
         // The flush waits until the test lets it go.
         let (release, gate) = std::sync::mpsc::channel::<()>();
-        let syncer = Syncer::start(Box::new(move || {
-            gate.recv().map_err(|_| io::Error::other("test over"))
-        }))
+        let syncer = Syncer::start(
+            Box::new(move || gate.recv().map_err(|_| io::Error::other("test over"))),
+            Duration::ZERO,
+        )
         .expect("flusher");
         let mut level = SyncLevel::flushed();
         let (queue, mut inbox) = mpsc::channel(16);

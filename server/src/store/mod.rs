@@ -136,7 +136,7 @@ impl Store {
             .name("poker-store".to_owned())
             .spawn(move || {
                 let opened = open_connection(&path).and_then(|conn| {
-                    let syncer = syncer::Syncer::start(flush_log(&path)?).map_err(StoreError::Thread)?;
+                    let syncer = syncer::Syncer::start(flush_log(&path)?, syncer::FLUSH_INTERVAL_MIN).map_err(StoreError::Thread)?;
                     let checkpointer = checkpointer::Checkpointer::start(&path)?;
                     Ok((conn, syncer, checkpointer))
                 });
