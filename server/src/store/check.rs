@@ -30,7 +30,7 @@ fn count(conn: &Connection, table: &str) -> Result<u64, StoreError> {
 }
 
 /// Checks every ledger invariant in one read transaction.
-fn check(conn: &mut Connection) -> Result<LedgerReport, LedgerError> {
+pub(super) fn check(conn: &mut Connection) -> Result<LedgerReport, LedgerError> {
     // One snapshot: no write can land between the queries.
     let tx = conn.transaction()?;
     let mut found = Vec::new();

@@ -16,6 +16,7 @@
 //! `history.rs`, `check.rs`), each adding its async methods to [`Store`].
 
 mod accounts;
+mod backup;
 mod check;
 mod checkpointer;
 mod departures;
@@ -28,6 +29,7 @@ mod schema;
 mod syncer;
 
 pub use accounts::{CreateAccountError, Credentials};
+pub use backup::{copy_database, CopiedDatabase};
 pub(crate) use departures::StoredDeparture;
 pub use group::Durability;
 pub use hands::{HandSettlement, StoredHand};
