@@ -32,6 +32,7 @@ pub mod clock;
 pub mod config;
 pub mod data_dir;
 pub mod error;
+pub mod histogram;
 pub mod history;
 pub mod keys;
 pub mod ledger;

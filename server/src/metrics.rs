@@ -10,14 +10,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::histogram::Histogram;
+pub use crate::histogram::LATENCY_BUCKETS_SECONDS;
 use crate::limiter::MessageLimit;
 use crate::websockets::WebSocketRefusal;
 use crate::ws::messages::RejectCode;
-
-/// Upper bounds of the action-to-broadcast latency histogram's buckets, in seconds.
-pub const LATENCY_BUCKETS_SECONDS: [f64; 12] = [
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-];
 
 /// The server's counters. Cloning is cheap; clones share the counters.
 #[derive(Debug, Clone, Default)]
@@ -31,9 +28,7 @@ struct Inner {
     ws_connections: AtomicU64,
     ws_connections_total: AtomicU64,
     hands_settled: AtomicU64,
-    latency_buckets: [AtomicU64; LATENCY_BUCKETS_SECONDS.len()],
-    latency_count: AtomicU64,
-    latency_sum_nanos: AtomicU64,
+    action_latency: Histogram,
     /// Refusals by code. A short list behind a lock: refusals are rare, and the codes have
     /// no index of their own.
     rejected: Mutex<Vec<(RejectCode, u64)>>,
@@ -124,20 +119,7 @@ impl Metrics {
     /// A valid `act` took `elapsed` from reaching its table task to its event being queued
     /// to the watchers.
     pub fn observe_action_latency(&self, elapsed: Duration) {
-        let seconds = elapsed.as_secs_f64();
-        for (bound, bucket) in LATENCY_BUCKETS_SECONDS
-            .iter()
-            .zip(&self.inner.latency_buckets)
-        {
-            if seconds <= *bound {
-                bucket.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.inner.latency_count.fetch_add(1, Ordering::Relaxed);
-        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
-        self.inner
-            .latency_sum_nanos
-            .fetch_add(nanos, Ordering::Relaxed);
+        self.inner.action_latency.observe(elapsed);
     }
 
     /// A client message was refused with `code`.
@@ -168,8 +150,9 @@ impl Metrics {
         self.inner.websockets_refused[at].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The exposition text: these counters and `gauges`.
-    pub fn render(&self, gauges: Gauges) -> String {
+    /// The exposition text: these counters, `gauges`, and `store_flushes` (the durations of
+    /// the database's disk flushes, recorded by the store).
+    pub fn render(&self, gauges: Gauges, store_flushes: &Histogram) -> String {
         let inner = &self.inner;
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         let mut out = String::new();
@@ -240,20 +223,16 @@ impl Metrics {
             u64::from(gauges.draining),
         );
 
-        let name = "poker_action_broadcast_seconds";
-        let _ = writeln!(
-            out,
-            "# HELP {name} Time from a valid act reaching its table task to its event being queued to the watchers."
+        inner.action_latency.render(
+            &mut out,
+            "poker_action_broadcast_seconds",
+            "Time from a valid act reaching its table task to its event being queued to the watchers.",
         );
-        let _ = writeln!(out, "# TYPE {name} histogram");
-        for (bound, bucket) in LATENCY_BUCKETS_SECONDS.iter().zip(&inner.latency_buckets) {
-            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {}", load(bucket));
-        }
-        let count = load(&inner.latency_count);
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let sum = load(&inner.latency_sum_nanos) as f64 / 1e9;
-        let _ = writeln!(out, "{name}_sum {sum}");
-        let _ = writeln!(out, "{name}_count {count}");
+        store_flushes.render(
+            &mut out,
+            "poker_store_flush_seconds",
+            "Time each flush of the database's write-ahead log to the disk took (fdatasync); the count is the flushes since start. Hands wait for these, actions do not.",
+        );
 
         let name = "poker_rejected_messages_total";
         let _ = writeln!(
@@ -331,13 +310,27 @@ mod tests {
         metrics.rejected(RejectCode::NotYourTurn);
         metrics.rate_limited(MessageLimit::Account);
         metrics.websocket_refused(WebSocketRefusal::ServerFull(3));
-        let page = metrics.render(Gauges {
-            tables: 2,
-            draining: true,
-            ws_connections_max: 868,
-            tables_halted: 1,
-            ..Gauges::default()
-        });
+        let flushes = Histogram::default();
+        flushes.observe(Duration::from_millis(3));
+        let page = metrics.render(
+            Gauges {
+                tables: 2,
+                draining: true,
+                ws_connections_max: 868,
+                tables_halted: 1,
+                ..Gauges::default()
+            },
+            &flushes,
+        );
+        assert_eq!(value(&page, "poker_store_flush_seconds_count"), 1.0);
+        assert_eq!(
+            value(&page, "poker_store_flush_seconds_bucket{le=\"0.0025\"}"),
+            0.0
+        );
+        assert_eq!(
+            value(&page, "poker_store_flush_seconds_bucket{le=\"0.005\"}"),
+            1.0
+        );
         assert_eq!(value(&page, "poker_ws_connections_max"), 868.0);
         assert_eq!(value(&page, "poker_tables_halted"), 1.0);
         assert_eq!(
@@ -392,7 +385,7 @@ mod tests {
         );
         drop((guard, http));
         assert_eq!(metrics.ws_connections(), 0);
-        let page = metrics.render(Gauges::default());
+        let page = metrics.render(Gauges::default(), &Histogram::default());
         assert_eq!(value(&page, "poker_http_connections"), 0.0);
     }
 }

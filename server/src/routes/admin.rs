@@ -70,7 +70,7 @@ pub(super) fn metrics(
         .and(no_body())
         .map(move || {
             let (inbox, inbox_max) = tables.inbox_depths();
-            let page = state.metrics().render(Gauges {
+            let gauges = Gauges {
                 tables: tables.len() as u64,
                 table_inbox_depth: inbox,
                 table_inbox_depth_max: inbox_max,
@@ -78,7 +78,10 @@ pub(super) fn metrics(
                 draining: state.admin().draining(),
                 ws_connections_max: state.limiter().limits().websockets() as u64,
                 tables_halted: tables.halted() as u64,
-            });
+            };
+            let page = state
+                .metrics()
+                .render(gauges, state.store().flush_seconds());
             reply::with_header(page, "content-type", "text/plain; version=0.0.4").into_response()
         })
 }

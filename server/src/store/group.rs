@@ -541,6 +541,10 @@ mod store_tests {
             }
         }
         assert_eq!((created, taken), (64, 1));
+        // Registrations are flushed writes: the flusher timed at least one flush, and never
+        // more than one per write.
+        let flushes = store.flush_seconds().count();
+        assert!((1..=65).contains(&flushes), "{flushes} flushes");
         let report = store.check_ledger().await.expect("ledger consistent");
         assert_eq!(
             report.issued,

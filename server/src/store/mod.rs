@@ -46,6 +46,7 @@ use std::thread;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::histogram::Histogram;
 use crate::limits::STORE_QUEUE_MAX;
 
 /// How long a statement waits for a lock held by another connection (an operator's `sqlite3`
@@ -75,6 +76,8 @@ pub struct Store {
     queue: mpsc::Sender<Message>,
     /// Hands closed so far, to prune the hand-step journal now and then (`open_hands.rs`).
     closed_hands: open_hands::PruneCounter,
+    /// How long each flush of the write-ahead log took (for `/metrics`).
+    flush_seconds: Histogram,
 }
 
 /// Why the database could not do what was asked.
@@ -132,13 +135,15 @@ impl Store {
     /// ```
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
         let path = path.to_owned();
+        let flush_seconds = Histogram::default();
+        let flush_timer = flush_seconds.clone();
         let (queue, mut inbox) = mpsc::channel::<Message>(STORE_QUEUE_MAX);
         let (opened_tx, opened_rx) = oneshot::channel();
         thread::Builder::new()
             .name("poker-store".to_owned())
             .spawn(move || {
                 let opened = open_connection(&path).and_then(|conn| {
-                    let syncer = syncer::Syncer::start(flush_log(&path)?, syncer::FLUSH_INTERVAL_MIN).map_err(StoreError::Thread)?;
+                    let syncer = syncer::Syncer::start(timed(flush_log(&path)?, flush_timer), syncer::FLUSH_INTERVAL_MIN).map_err(StoreError::Thread)?;
                     let checkpointer = checkpointer::Checkpointer::start(&path)?;
                     Ok((conn, syncer, checkpointer))
                 });
@@ -185,6 +190,7 @@ impl Store {
         Ok(Store {
             queue,
             closed_hands: open_hands::PruneCounter::default(),
+            flush_seconds,
         })
     }
 
@@ -219,6 +225,12 @@ impl Store {
     /// Jobs waiting for the database thread (for `/metrics`).
     pub fn queue_depth(&self) -> usize {
         STORE_QUEUE_MAX.saturating_sub(self.queue.capacity())
+    }
+
+    /// How long each flush of the write-ahead log to the disk took (for `/metrics`): where a
+    /// slow or failing disk shows first.
+    pub fn flush_seconds(&self) -> &Histogram {
+        &self.flush_seconds
     }
 
     /// Runs a write `job` on the database thread inside a transaction it may share with other
@@ -350,6 +362,16 @@ fn flush_log(database: &Path) -> Result<syncer::FlushFn, StoreError> {
         .open(&name)
         .map_err(StoreError::Create)?;
     Ok(Box::new(move || log.sync_data()))
+}
+
+/// `flush`, timing each call into `histogram`.
+fn timed(mut flush: syncer::FlushFn, histogram: Histogram) -> syncer::FlushFn {
+    Box::new(move || {
+        let started = std::time::Instant::now();
+        let flushed = flush();
+        histogram.observe(started.elapsed());
+        flushed
+    })
 }
 
 /// Migrates an in-memory test database.

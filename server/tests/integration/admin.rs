@@ -716,6 +716,15 @@ async fn drain_broadcast_metrics_and_an_audit_chain_that_catches_tampering() {
         metric(&after, "poker_action_broadcast_seconds_bucket{le=\"+Inf\"}"),
         metric(&after, "poker_action_broadcast_seconds_count")
     );
+    // Three settled hands waited for flushes of the database's log; each was timed.
+    assert!(
+        metric(&after, "poker_store_flush_seconds_count") >= 1.0,
+        "{after}"
+    );
+    assert!(
+        metric(&after, "poker_store_flush_seconds_count")
+            > metric(&before, "poker_store_flush_seconds_count")
+    );
     for reason in ["unknown_table", "malformed"] {
         let series = format!("poker_rejected_messages_total{{reason=\"{reason}\"}}");
         assert_eq!(metric(&after, &series), 1.0, "{after}");
