@@ -85,10 +85,6 @@ pub fn replayed_hand(record: &SignedHandRecord) -> Result<Hand, HistoryError> {
 /// The seat of the player called `player` in the record, if they were dealt in.
 pub fn seat_of_player(record: &SignedHandRecord, player: &str) -> Option<u8> {
     record
-        .body()
-        .announcement()
-        .body()
-        .setup()
         .seats()
         .iter()
         .find(|s| s.player == player)
@@ -159,10 +155,6 @@ fn full_history(
 ) -> Result<HandHistory, HistoryError> {
     let hand = replayed_hand(record)?;
     let names: Vec<(Seat, String)> = record
-        .body()
-        .announcement()
-        .body()
-        .setup()
         .seats()
         .iter()
         .filter_map(|s| Seat::new(s.seat).map(|seat| (seat, s.player.clone())))

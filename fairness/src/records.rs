@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::digest::{sha256, ClientCommitment, RecordHash, ServerCommitment};
 use crate::encoding::{tags, DecodeError, Decoder, Encoder};
 use crate::seeds::{ClientSeed, ServerSeed};
-use crate::setup::{bad, not_ascending, HandSetup, MAX_SEATS};
+use crate::setup::{bad, not_ascending, HandSetup, SeatEntry, MAX_SEATS};
 use crate::signed::{Body, Header, Signed, MAX_MESSAGE_BYTES};
 
 /// Most actions a hand record may log.
@@ -395,6 +395,17 @@ impl TamperAccess<'_> {
 }
 
 impl SignedHandRecord {
+    /// The seats dealt in, with their players and starting stacks, from the record's signed
+    /// announcement.
+    pub fn seats(&self) -> &[SeatEntry] {
+        self.body().announcement().body().setup().seats()
+    }
+
+    /// Seat `seat`'s entry in [`SignedHandRecord::seats`], if it was dealt in.
+    pub fn seat_entry(&self, seat: u8) -> Option<&SeatEntry> {
+        self.seats().iter().find(|entry| entry.seat == seat)
+    }
+
     /// `SHA-256(lp("fairdeal/v1/record-hash") ‖ signed record bytes)`: what the
     /// table's next record links to.
     pub fn record_hash(&self) -> RecordHash {

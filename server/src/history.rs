@@ -83,10 +83,6 @@ impl PlayerHand<'_> {
         let header = self.record.header();
         let names: Vec<(Seat, String)> = self
             .record
-            .body()
-            .announcement()
-            .body()
-            .setup()
             .seats()
             .iter()
             .filter_map(|s| Seat::new(s.seat).map(|seat| (seat, s.player.clone())))

@@ -147,26 +147,12 @@ fn action_text(action: RecordedAction) -> String {
 
 fn player_of(record: &SignedHandRecord, seat: u8) -> String {
     record
-        .body()
-        .announcement()
-        .body()
-        .setup()
-        .seats()
-        .iter()
-        .find(|s| s.seat == seat)
+        .seat_entry(seat)
         .map_or_else(String::new, |s| s.player.clone())
 }
 
 fn starting_stack(record: &SignedHandRecord, seat: u8) -> u64 {
-    record
-        .body()
-        .announcement()
-        .body()
-        .setup()
-        .seats()
-        .iter()
-        .find(|s| s.seat == seat)
-        .map_or(0, |s| s.stack)
+    record.seat_entry(seat).map_or(0, |s| s.stack)
 }
 
 /// What a player wants to see of a verified hand, as text.

@@ -190,10 +190,6 @@ fn table_seats(state: &AppState, table: &TableId, record: &fairness::SignedHandR
         .map(|t| t.seats())
         .unwrap_or_else(|| {
             record
-                .body()
-                .announcement()
-                .body()
-                .setup()
                 .seats()
                 .iter()
                 .map(|s| s.seat.saturating_add(1))
