@@ -200,6 +200,11 @@ async fn a_hand_unfinished_when_the_drain_grace_runs_out_is_voided_at_the_next_s
     let exit = server.wait_exit(EXIT_TIMEOUT).await;
     assert!(exit.success(), "exit {exit:?}\n{}", server.log());
     println!("exited {:?} after SIGTERM", terminated.elapsed());
+    let log = server.log();
+    assert!(
+        log.contains("those tables are stopped") && log.contains("tables=1"),
+        "the table still in play was stopped at the grace:\n{log}"
+    );
     drop(conns);
 
     let server = ServerProcess::start(&data, &config);

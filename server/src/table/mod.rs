@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::{mpsc, watch, Notify};
-use tokio::task::{JoinError, JoinHandle, JoinSet};
+use tokio::task::{AbortHandle, JoinError, JoinHandle, JoinSet};
 
 pub use config::{TableConfig, TableConfigError, TableGame};
 pub use dynamic::{AdminOrder, CloseTableError, CreateTableError, KickOutcome};
@@ -270,15 +270,18 @@ impl Tables {
     }
 
     /// Shutdown: no table starts another hand; each task ends once its hand in play is
-    /// over. A hand still in play after the configured drain grace (default
-    /// [`TABLE_DRAIN_GRACE`]) stays saved, and the next
-    /// start voids it with a signed record and refunds it, as after a crash.
+    /// over. A table whose hand is still in play after the configured drain grace (default
+    /// [`TABLE_DRAIN_GRACE`]) is stopped where it is, as a crash would stop it: its hand stays
+    /// saved, and the next start voids it with a signed record and refunds it. (Left running,
+    /// it would go on dealing into a store about to close, and a hand could settle after
+    /// the log said it would be voided.)
     pub async fn drain(&self) {
         self.drain.signal.send_replace(true);
         let tasks = match self.drain.tasks.lock() {
             Ok(mut held) => std::mem::take(&mut *held),
             Err(_) => Vec::new(),
         };
+        let stoppers: Vec<AbortHandle> = tasks.iter().map(JoinHandle::abort_handle).collect();
         let all_stopped = async {
             for task in tasks {
                 let _ = task.await;
@@ -288,9 +291,14 @@ impl Tables {
             .await
             .is_err()
         {
+            let still_playing = stoppers.iter().filter(|task| !task.is_finished()).count();
+            for task in &stoppers {
+                task.abort();
+            }
             tracing::warn!(
                 grace = ?self.drain.grace,
-                "hands still in play at shutdown; the next start voids and refunds them"
+                tables = still_playing,
+                "hands still in play at shutdown; those tables are stopped, and the next start voids and refunds their hands"
             );
         }
     }
