@@ -39,8 +39,10 @@ pub(super) const FLUSH_QUEUE_MAX: usize = TABLES_MAX + STORE_QUEUE_MAX;
 /// The least time from the start of one flush to the start of the next. Each flush costs
 /// this VM ~60 us of CPU and two context switches on top of the disk's own work; flushing
 /// back to back under load took 2,200 flushes/s at 4,000 actions/s heads-up (each covering
-/// ~0.4 hands), and a fifth of that with this pause, for ~8 % less server CPU per action
-/// and about half the context switches (`bench/load/scripts/syscalls-per-action.sh`). The
+/// ~0.4 hands), and a fifth of that with this pause, for about half the context switches
+/// (`bench/load/scripts/syscalls-per-action.sh`) and a tenth to a fifth less server CPU per
+/// action (`cpu-per-action.sh` at 3,000 actions/s, alternating builds: 315/306 -> 256/281
+/// us). The
 /// price: a flushed write (a hand's opening, its commit list, its last reveal, its
 /// settlement) may wait up to this long more under load, which delays the end of a hand by
 /// a few milliseconds and never an action's broadcast (actions are only written).
