@@ -55,6 +55,9 @@ pub struct HealthBody {
     pub status: &'static str,
     /// The server's version.
     pub version: &'static str,
+    /// True while an operator has drained the server for maintenance: it is alive and
+    /// serves, but starts no new hands (a load balancer may send new players elsewhere).
+    pub draining: bool,
 }
 
 /// Reply to `GET /api/v1/server-key`.

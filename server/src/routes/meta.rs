@@ -29,12 +29,13 @@ pub(super) fn routes(
     health.or(server_key).unify()
 }
 
-/// Healthy means the database answers.
+/// Healthy means the database answers; the body also says whether the server is drained.
 async fn health(state: AppState) -> Result<reply::Json, ApiError> {
     state.store().ping().await?;
     Ok(reply::json(&HealthBody {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
+        draining: state.admin().draining(),
     }))
 }
 

@@ -685,8 +685,16 @@ async fn drain_broadcast_metrics_and_an_audit_chain_that_catches_tampering() {
     )
     .await;
     assert!(quiet.is_err(), "a hand started while drained: {quiet:?}");
+    // Health says so (still 200: the server is alive), for load balancers.
+    let health = client.get("/api/v1/health", None).await;
+    assert_eq!(
+        (health.status, &health.body["draining"]),
+        (200, &json!(true))
+    );
     let undrained = admin_send(&client, Method::POST, "undrain").await;
     assert_eq!(undrained.body["draining"], json!(false));
+    let health = client.get("/api/v1/health", None).await;
+    assert_eq!(health.body["draining"], json!(false));
     let next = b.play_hand(1).await;
     assert_eq!(
         next["event"]["hand"].as_u64(),
