@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use fairness::SignedHandRecord;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, HOST};
@@ -132,5 +133,29 @@ impl Client {
         self.get("/api/v1/me", Some(token)).await.json()["balance"]
             .as_u64()
             .expect("balance")
+    }
+
+    /// Every signed record of `table` so far, in order, through the paged endpoint; `None`
+    /// while `token`'s player has been dealt no hand there (only its players may read them).
+    pub async fn table_records(&self, token: &str, table: &str) -> Option<Vec<SignedHandRecord>> {
+        let mut records = Vec::new();
+        let mut from = 1;
+        loop {
+            let path = format!("/api/v1/tables/{table}/records?from={from}");
+            let page = self.get(&path, Some(token)).await;
+            if page.status == 403 && records.is_empty() {
+                return None;
+            }
+            assert_eq!(page.status, 200, "{}", page.text());
+            let body = page.json();
+            for record in body["records"].as_array().expect("records") {
+                let text = record.to_string();
+                records.push(SignedHandRecord::from_json(&text).expect("a well-formed record"));
+            }
+            match body["next"].as_u64() {
+                Some(next) => from = next,
+                None => return Some(records),
+            }
+        }
     }
 }

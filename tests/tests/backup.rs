@@ -21,31 +21,9 @@ const HANDS: u64 = 40;
 const HANDS_BEFORE_BACKUP: usize = 5;
 const WAIT_LIMIT: Duration = Duration::from_secs(60);
 
-/// Every record of the table so far, in order (none while the player has played no hand
-/// there: only its players may read them).
+/// Every record of the table so far, in order (none before alice's first hand).
 async fn records(client: &Client, token: &str) -> Vec<SignedHandRecord> {
-    let mut records = Vec::new();
-    let mut from = 1;
-    loop {
-        let page = client
-            .get(
-                &format!("/api/v1/tables/{TABLE}/records?from={from}"),
-                Some(token),
-            )
-            .await;
-        if page.status == 403 && records.is_empty() {
-            return records;
-        }
-        assert_eq!(page.status, 200, "{}", page.text());
-        let body = page.json();
-        for record in body["records"].as_array().expect("records") {
-            records.push(SignedHandRecord::from_json(&record.to_string()).expect("record"));
-        }
-        match body["next"].as_u64() {
-            Some(next) => from = next,
-            None => return records,
-        }
-    }
+    client.table_records(token, TABLE).await.unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

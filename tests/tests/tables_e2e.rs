@@ -39,31 +39,6 @@ const TABLES: [TableSpec; 2] = [
     },
 ];
 
-/// Fetches every record of `table` in order, through the paged REST endpoint.
-async fn table_records(client: &Client, token: &str, table: &str) -> Vec<SignedHandRecord> {
-    let mut records = Vec::new();
-    let mut from = 1;
-    loop {
-        let page = client
-            .get(
-                &format!("/api/v1/tables/{table}/records?from={from}"),
-                Some(token),
-            )
-            .await;
-        assert_eq!(page.status, 200, "{}", page.text());
-        let body = page.json();
-        for record in body["records"].as_array().expect("records") {
-            records.push(
-                SignedHandRecord::from_json(&record.to_string()).expect("a well-formed record"),
-            );
-        }
-        match body["next"].as_u64() {
-            Some(next) => from = next,
-            None => return records,
-        }
-    }
-}
-
 /// Seats that showed their cards at showdown in `record`.
 fn shown_seats(record: &SignedHandRecord) -> Vec<u8> {
     fairness::replayed_hand(record)
@@ -467,7 +442,10 @@ async fn six_clients_play_two_hundred_verified_hands_on_the_real_binary() {
     let mut total_hands = 0;
     let mut records_by_table = Vec::new();
     for (t, table) in TABLES.iter().enumerate() {
-        let records = table_records(&client, &tokens[t * 3], table.name).await;
+        let records = client
+            .table_records(&tokens[t * 3], table.name)
+            .await
+            .expect("a player of the table");
         assert!(records.len() as u64 >= HANDS_PER_TABLE);
         let verified = verify_chain(&records, &keys, Predecessor::Genesis, SignatureMode::Strict)
             .unwrap_or_else(|err| panic!("{}: {err:?}", table.name));
