@@ -48,6 +48,9 @@ pub enum BackupError {
     /// The target exists: a backup never overwrites anything.
     #[error("{0} exists already; back up into a new directory")]
     TargetExists(PathBuf),
+    /// SQLite takes the copy's file name as text.
+    #[error("{0:?} is not valid UTF-8; choose another backup path")]
+    TargetNotUtf8(PathBuf),
     /// The target directory could not be created.
     #[error(transparent)]
     DataDir(#[from] DataDirError),
@@ -79,6 +82,9 @@ pub fn back_up(source: &Path, target: &Path) -> Result<BackupReport, BackupError
     // `symlink_metadata`: a dangling link there still counts as something to keep.
     if fs::symlink_metadata(target).is_ok() {
         return Err(BackupError::TargetExists(target.to_owned()));
+    }
+    if target.to_str().is_none() {
+        return Err(BackupError::TargetNotUtf8(target.to_owned()));
     }
     let directory = DataDir::open(target)?;
     let copied = copy_key(&key, &directory.key_file())
@@ -222,6 +228,24 @@ mod tests {
             Err(BackupError::TargetExists(_))
         ));
         assert_eq!(fs::read(target.join("keep")).expect("kept"), b"mine");
+    }
+
+    #[test]
+    fn a_target_sqlite_cannot_name_is_refused_before_anything_is_written() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+
+        let dir = tempfile::tempdir().expect("dir");
+        let source = dir.path().join("data");
+        fs::create_dir(&source).expect("dir");
+        fs::write(source.join(DATABASE_FILE), b"db").expect("db");
+        fs::write(source.join(KEY_FILE), b"key").expect("key");
+        let target = dir.path().join(OsStr::from_bytes(b"backup-\xff"));
+        assert!(matches!(
+            back_up(&source, &target),
+            Err(BackupError::TargetNotUtf8(_))
+        ));
+        assert!(fs::symlink_metadata(&target).is_err(), "nothing created");
     }
 
     #[test]
