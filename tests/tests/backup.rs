@@ -170,3 +170,35 @@ async fn a_backup_taken_mid_game_restores_records_logins_and_every_chip() {
     let exit = restored.wait_exit(WAIT_LIMIT).await;
     assert!(exit.success(), "exit {exit:?}\n{}", restored.log());
 }
+
+/// A relative `--to` that SQLite, which reads `file:` names as URIs, would otherwise take for
+/// an in-memory database: the copy still lands in that directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_path_that_looks_like_a_sqlite_uri_is_still_a_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let database = data.join(poker_server::data_dir::DATABASE_FILE);
+    std::fs::create_dir(&data).expect("data dir");
+    poker_server::keys::load_or_create(&data.join(poker_server::data_dir::KEY_FILE)).expect("key");
+    let store = poker_server::store::Store::open(&database)
+        .await
+        .expect("store");
+    store.close().await.expect("close");
+    let target = "file:copy?mode=memory";
+    let output = Command::new(server_binary())
+        .current_dir(dir.path())
+        .args(["backup", "--data-dir", "data", "--to", target])
+        .output()
+        .expect("run poker-server backup");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let copy = dir
+        .path()
+        .join(target)
+        .join(poker_server::data_dir::DATABASE_FILE);
+    assert!(copy.is_file(), "the copy is a file in the new directory");
+}
