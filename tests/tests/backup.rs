@@ -68,10 +68,6 @@ async fn a_backup_taken_mid_game_restores_records_logins_and_every_chip() {
         })
         .collect();
 
-    // Phase times, printed with --nocapture (one run in about twenty-five once took a minute
-    // longer; these name the phase if it happens again).
-    let started = Instant::now();
-    let phase = |name: &str| eprintln!("{name} at {:?}", started.elapsed());
     let waited = Instant::now();
     while records(&client, &tokens[0]).await.len() < HANDS_BEFORE_BACKUP {
         assert!(waited.elapsed() < WAIT_LIMIT, "no hands played");
@@ -79,7 +75,6 @@ async fn a_backup_taken_mid_game_restores_records_logins_and_every_chip() {
     }
     // Taken while the bots play on.
     let (from, to) = (data.clone(), copy.clone());
-    phase("backup starts");
     let output = tokio::task::spawn_blocking(move || {
         Command::new(server_binary())
             .arg("backup")
@@ -101,18 +96,15 @@ async fn a_backup_taken_mid_game_restores_records_logins_and_every_chip() {
     assert!(stdout.contains("ledger consistent"), "{stdout}");
     assert!(stdout.contains("audit log intact"), "{stdout}");
 
-    phase("backup done");
     for bot in bots {
         let report = bot.await.expect("bot");
         assert!(report.rejections.is_empty(), "{report:?}");
     }
     let original = records(&client, &tokens[0]).await;
-    phase("bots done");
     server.terminate();
     let exit = server.wait_exit(WAIT_LIMIT).await;
     assert!(exit.success(), "exit {exit:?}\n{}", server.log());
 
-    phase("first server stopped");
     let mut restored = ServerProcess::start(&copy, &config);
     assert_eq!(
         restored.public_key, server.public_key,
@@ -165,18 +157,18 @@ async fn a_backup_taken_mid_game_restores_records_logins_and_every_chip() {
         total += client.balance(token).await;
     }
     assert_eq!(total, BALANCE * 2, "no chip created or lost");
-    phase("restored server checked");
     restored.terminate();
     let exit = restored.wait_exit(WAIT_LIMIT).await;
     assert!(exit.success(), "exit {exit:?}\n{}", restored.log());
 }
 
-/// A relative `--to` that SQLite, which reads `file:` names as URIs, would otherwise take for
-/// an in-memory database: the copy still lands in that directory.
+/// Relative `--data-dir` and `--to` paths that SQLite, which reads `file:` names as URIs,
+/// would otherwise take for URIs (the second for an in-memory database): the copy is made
+/// from the one directory into the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_path_that_looks_like_a_sqlite_uri_is_still_a_file() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data");
+    let data = dir.path().join("file:data");
     let database = data.join(poker_server::data_dir::DATABASE_FILE);
     std::fs::create_dir(&data).expect("data dir");
     poker_server::keys::load_or_create(&data.join(poker_server::data_dir::KEY_FILE)).expect("key");
@@ -187,7 +179,7 @@ async fn a_backup_path_that_looks_like_a_sqlite_uri_is_still_a_file() {
     let target = "file:copy?mode=memory";
     let output = Command::new(server_binary())
         .current_dir(dir.path())
-        .args(["backup", "--data-dir", "data", "--to", target])
+        .args(["backup", "--data-dir", "file:data", "--to", target])
         .output()
         .expect("run poker-server backup");
     assert!(

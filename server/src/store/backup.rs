@@ -41,6 +41,7 @@ pub fn copy_database(source: &Path, target: &Path) -> Result<CopiedDatabase, Sto
     // Absolute, because SQLite (built with URI names enabled) would read a relative name
     // such as `file:backup.sqlite3?mode=memory` as a URI instead of a file.
     let target = &std::path::absolute(target).map_err(StoreError::Create)?;
+    let source = &std::path::absolute(source).map_err(StoreError::Create)?;
     let target_name = target
         .to_str()
         .ok_or_else(|| StoreError::Corrupt(format!("backup path {target:?} is not UTF-8")))?;

@@ -134,7 +134,9 @@ impl Store {
     /// # Ok(()) }
     /// ```
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        let path = path.to_owned();
+        // Absolute: SQLite here reads a name starting with `file:` as a URI, which a relative
+        // data directory of that name would otherwise be taken for.
+        let path = std::path::absolute(path).map_err(StoreError::Create)?;
         let flush_seconds = Histogram::default();
         let flush_timer = flush_seconds.clone();
         let (queue, mut inbox) = mpsc::channel::<Message>(STORE_QUEUE_MAX);
