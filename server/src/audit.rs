@@ -495,8 +495,7 @@ pub fn check_chain(conn: &Connection) -> Result<AuditReport, StoreError> {
 /// Checks the audit log of the database file at `path`, opened read-only (the server may be
 /// running). For `poker-server audit-check`.
 pub fn check_database(path: &Path) -> Result<AuditReport, StoreError> {
-    // Absolute, so that SQLite never reads a relative `file:` name as a URI.
-    let path = std::path::absolute(path).map_err(StoreError::Create)?;
+    let path = crate::store::file_name_for_sqlite(path)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,

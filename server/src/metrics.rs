@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::histogram::Histogram;
-pub use crate::histogram::LATENCY_BUCKETS_SECONDS;
 use crate::limiter::MessageLimit;
 use crate::websockets::WebSocketRefusal;
 use crate::ws::messages::RejectCode;

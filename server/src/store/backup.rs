@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::StoreError;
+use super::{file_name_for_sqlite, StoreError};
 use crate::audit::{check_chain, AuditReport};
 use crate::ledger::{Inconsistency, LedgerError, LedgerReport};
 
@@ -38,10 +38,8 @@ pub struct CopiedDatabase {
 /// Copies the database at `source` to the new file `target` (mode 0600) and checks the copy:
 /// SQLite's own integrity check, the ledger, the audit chain. The server may be running.
 pub fn copy_database(source: &Path, target: &Path) -> Result<CopiedDatabase, StoreError> {
-    // Absolute, because SQLite (built with URI names enabled) would read a relative name
-    // such as `file:backup.sqlite3?mode=memory` as a URI instead of a file.
-    let target = &std::path::absolute(target).map_err(StoreError::Create)?;
-    let source = &std::path::absolute(source).map_err(StoreError::Create)?;
+    let target = &file_name_for_sqlite(target)?;
+    let source = &file_name_for_sqlite(source)?;
     let target_name = target
         .to_str()
         .ok_or_else(|| StoreError::Corrupt(format!("backup path {target:?} is not UTF-8")))?;

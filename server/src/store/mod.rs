@@ -40,7 +40,7 @@ use std::fs::OpenOptions;
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::thread;
 
 use rusqlite::Connection;
@@ -134,9 +134,7 @@ impl Store {
     /// # Ok(()) }
     /// ```
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        // Absolute: SQLite here reads a name starting with `file:` as a URI, which a relative
-        // data directory of that name would otherwise be taken for.
-        let path = std::path::absolute(path).map_err(StoreError::Create)?;
+        let path = file_name_for_sqlite(path)?;
         let flush_seconds = Histogram::default();
         let flush_timer = flush_seconds.clone();
         let (queue, mut inbox) = mpsc::channel::<Message>(STORE_QUEUE_MAX);
@@ -364,6 +362,13 @@ fn flush_log(database: &Path) -> Result<syncer::FlushFn, StoreError> {
         .open(&name)
         .map_err(StoreError::Create)?;
     Ok(Box::new(move || log.sync_data()))
+}
+
+/// `path` as every connection should be given it: absolute, because the bundled SQLite is
+/// built with URI names on and would read a relative name starting with `file:` (say
+/// `file:backup?mode=memory`) as a URI instead of a file.
+pub(crate) fn file_name_for_sqlite(path: &Path) -> Result<PathBuf, StoreError> {
+    std::path::absolute(path).map_err(StoreError::Create)
 }
 
 /// `flush`, timing each call into `histogram`.
